@@ -1,0 +1,1 @@
+"""The domain: records, code lists, validation and calculations. No Qt, no SQL."""

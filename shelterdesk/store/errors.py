@@ -1,0 +1,40 @@
+"""Errors the store raises for a person to read. Messages never carry personal
+data: they name files, accounts and fields, not residents."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """Base class; ``str()`` is a sentence for the user in their language."""
+
+
+class WrongPassword(StoreError):
+    pass
+
+
+class SlotFileDamaged(StoreError):
+    pass
+
+
+class DatabaseDamaged(StoreError):
+    pass
+
+
+class NotShelterDesk(StoreError):
+    pass
+
+
+class DatabaseExists(StoreError):
+    pass
+
+
+class NotFound(StoreError):
+    pass
+
+
+class Forbidden(StoreError):
+    pass
+
+
+class Conflict(StoreError):
+    pass

@@ -1,0 +1,347 @@
+"""Key slots: who may open the database, and with what.
+
+One random 256-bit *data key* opens the SQLCipher database as a raw key, so
+unlocking costs exactly one password KDF. The slot file beside the database
+(``<db>.keys``, previous copy ``<db>.keys.bak``) holds one slot per staff
+account and one recovery slot.
+
+Design (ARCHITECTURE.md "The vault", with one addition written down here):
+each slot holds an X25519 key pair whose private half is wrapped with
+AES-256-GCM under Argon2id(NFC(password), salt); the data key is *sealed* to the
+slot's public key (ephemeral X25519 + HKDF-SHA256 + AES-256-GCM). The addition
+is the key pair: it lets an administrator rotate the data key after removing an
+account and re-seal the new key to every remaining account and to the recovery
+slot without knowing their passwords. Associated data binds every ciphertext to
+the database id, the slot id and the key generation, so slots cannot be swapped
+between databases or accounts.
+
+The recovery code is the recovery slot's private key itself (256 random bits,
+shown once in groups): it needs no KDF and works from either copy of the file.
+
+Roles live inside the encrypted database: editing this file can lock people
+out, never grant a role. Never log a password, a key or a code.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import json
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from shelterdesk.core.text import normalise_password
+from shelterdesk.i18n import _
+from shelterdesk.store.errors import SlotFileDamaged, WrongPassword
+
+FORMAT = "shelterdesk-keyslots"
+VERSION = 1
+RECOVERY = "recovery"
+_B32 = "ABCDEFGHJKMNPQRSTVWXYZ0123456789"  # no I, L, O, U: easy to copy by hand
+
+
+def _b64(b: bytes) -> str:
+    return base64.b64encode(b).decode("ascii")
+
+
+def _unb64(s: str) -> bytes:
+    return base64.b64decode(s.encode("ascii"), validate=True)
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    time_cost: int
+    memory_kib: int
+    parallelism: int
+
+    def to_json(self) -> dict:
+        return {"alg": "argon2id", "t": self.time_cost, "m": self.memory_kib,
+                "p": self.parallelism}
+
+    @classmethod
+    def from_json(cls, d: dict) -> KdfParams:
+        if d.get("alg") != "argon2id":
+            raise ValueError("unknown kdf")
+        return cls(int(d["t"]), int(d["m"]), int(d["p"]))
+
+
+#: For tests only: the program calibrates (see calibrate_kdf) and never uses this.
+TEST_KDF = KdfParams(time_cost=1, memory_kib=8, parallelism=1)
+
+
+def derive_kek(password: str, salt: bytes, params: KdfParams) -> bytes:
+    return hash_secret_raw(normalise_password(password), salt, params.time_cost,
+                           params.memory_kib, params.parallelism, 32, Type.ID)
+
+
+def calibrate_kdf(target_seconds: float = 0.5, memory_kib: int = 64 * 1024) -> KdfParams:
+    """The Argon2id cost that takes about ``target_seconds`` on this PC."""
+    salt = secrets.token_bytes(16)
+    start = time.perf_counter()
+    hash_secret_raw(b"calibration", salt, 1, memory_kib, 1, 32, Type.ID)
+    one = max(time.perf_counter() - start, 1e-3)
+    return KdfParams(max(2, round(target_seconds / one)), memory_kib, 1)
+
+
+def new_recovery_code() -> str:
+    """52 characters of Crockford-like base32 in groups of four: 256 bits."""
+    raw = secrets.token_bytes(32)
+    bits = int.from_bytes(raw, "big")
+    chars = "".join(_B32[(bits >> (5 * i)) & 31] for i in range(52))
+    return "-".join(chars[i:i + 4] for i in range(0, 52, 4))
+
+
+def _recovery_private(code: str) -> X25519PrivateKey:
+    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+    cleaned = cleaned.replace("O", "0").replace("I", "1").replace("L", "1")
+    if len(cleaned) != 52 or any(ch not in _B32 for ch in cleaned):
+        raise WrongPassword(_("That is not a recovery code (52 letters and digits)."))
+    bits = 0
+    for i, ch in enumerate(cleaned):
+        bits |= _B32.index(ch) << (5 * i)
+    seed = hashlib.sha256(b"shelterdesk-recovery" + bits.to_bytes(33, "big")).digest()
+    return X25519PrivateKey.from_private_bytes(seed)
+
+
+def _raw_private(k: X25519PrivateKey) -> bytes:
+    return k.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                           serialization.NoEncryption())
+
+
+def _raw_public(k: X25519PublicKey) -> bytes:
+    return k.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def _seal(data_key: bytes, public: X25519PublicKey, ad: bytes) -> dict:
+    eph = X25519PrivateKey.generate()
+    shared = eph.exchange(public)
+    epk = _raw_public(eph.public_key())
+    key = HKDF(hashes.SHA256(), 32, salt=epk + _raw_public(public),
+               info=b"shelterdesk-seal").derive(shared)
+    nonce = secrets.token_bytes(12)
+    return {"epk": _b64(epk), "nonce": _b64(nonce),
+            "ct": _b64(AESGCM(key).encrypt(nonce, data_key, ad))}
+
+
+def _unseal(sealed: dict, private: X25519PrivateKey, ad: bytes) -> bytes:
+    epk = _unb64(sealed["epk"])
+    shared = private.exchange(X25519PublicKey.from_public_bytes(epk))
+    key = HKDF(hashes.SHA256(), 32, salt=epk + _raw_public(private.public_key()),
+               info=b"shelterdesk-seal").derive(shared)
+    return AESGCM(key).decrypt(_unb64(sealed["nonce"]), _unb64(sealed["ct"]), ad)
+
+
+class SlotFile:
+    """The key slots of one database, read from and written to ``<db>.keys``.
+
+    Written atomically: temp file in the same directory, fsync, the current
+    file renamed to ``.bak``, rename into place, directory fsync. A damaged
+    copy is detected by a SHA-256 over its body, and the other copy is used.
+    """
+
+    def __init__(self, path: Path, database_id: str, generation: int, slots: dict[str, dict]):
+        self.path = path
+        self.database_id = database_id
+        self.generation = generation
+        self.slots = slots  # slot id -> slot
+
+    # -- file ----------------------------------------------------------------
+    @staticmethod
+    def path_for(db_path: Path) -> Path:
+        return db_path.with_name(db_path.name + ".keys")
+
+    @classmethod
+    def load(cls, db_path: Path) -> SlotFile:
+        """The primary copy if it is intact, else the previous copy."""
+        path = cls.path_for(db_path)
+        errors = []
+        for candidate in (path, path.with_name(path.name + ".bak")):
+            try:
+                return cls._parse(path, candidate.read_bytes())
+            except FileNotFoundError:
+                errors.append(candidate)
+            except (ValueError, KeyError, TypeError):
+                errors.append(candidate)
+        if not path.exists() and not path.with_name(path.name + ".bak").exists():
+            raise SlotFileDamaged(
+                _("The key file {name} is missing; without it the database cannot be opened. "
+                  "Restore it from a backup.").format(name=path.name))
+        raise SlotFileDamaged(
+            _("The key file {name} and its previous copy are damaged. "
+              "Restore the key file from a backup.").format(name=path.name))
+
+    @classmethod
+    def _parse(cls, path: Path, raw: bytes) -> SlotFile:
+        doc = json.loads(raw.decode("utf-8"))
+        if doc.get("format") != FORMAT or doc.get("version") != VERSION:
+            raise ValueError("not a slot file")
+        body = doc["body"]
+        digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+        if not secrets.compare_digest(digest, doc["sha256"]):
+            raise ValueError("checksum")
+        return cls(path, body["database_id"], int(body["generation"]),
+                   {s["id"]: s for s in body["slots"]})
+
+    def save(self) -> None:
+        body = {"database_id": self.database_id, "generation": self.generation,
+                "slots": sorted(self.slots.values(), key=lambda s: s["id"])}
+        doc = {"format": FORMAT, "version": VERSION, "body": body,
+               "sha256": hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()}
+        data = json.dumps(doc, indent=1, sort_keys=True).encode("utf-8")
+        write_atomic(self.path, data, keep_previous=True)
+
+    # -- slots ---------------------------------------------------------------
+    def _ad(self, slot_id: str, what: str, generation: int | None = None) -> bytes:
+        g = self.generation if generation is None else generation
+        return f"shelterdesk|{what}|{self.database_id}|{slot_id}|{g}".encode()
+
+    @property
+    def rotation_pending(self) -> bool:
+        return any("sealed_prev" in s for s in self.slots.values())
+
+    def _private_ad(self, slot_id: str) -> bytes:
+        # Not bound to the generation: rotation re-seals, it does not rewrap.
+        return f"shelterdesk|private|{self.database_id}|{slot_id}".encode()
+
+    @staticmethod
+    def account_slot_id(account_id: int) -> str:
+        return f"account:{account_id}"
+
+    def set_account_slot(self, account_id: int, login: str, password: str,
+                         data_key: bytes, kdf: KdfParams) -> None:
+        slot_id = self.account_slot_id(account_id)
+        private = X25519PrivateKey.generate()
+        salt = secrets.token_bytes(16)
+        kek = derive_kek(password, salt, kdf)
+        nonce = secrets.token_bytes(12)
+        wrapped = AESGCM(kek).encrypt(nonce, _raw_private(private), self._private_ad(slot_id))
+        self.slots[slot_id] = {
+            "id": slot_id, "account_id": account_id, "login": login,
+            "kdf": kdf.to_json() | {"salt": _b64(salt)},
+            "private": {"nonce": _b64(nonce), "ct": _b64(wrapped)},
+            "public": _b64(_raw_public(private.public_key())),
+            "sealed": _seal(data_key, private.public_key(), self._ad(slot_id, "data")),
+        }
+
+    def set_recovery_slot(self, code: str, data_key: bytes) -> None:
+        private = _recovery_private(code)
+        self.slots[RECOVERY] = {
+            "id": RECOVERY, "account_id": None, "login": None,
+            "public": _b64(_raw_public(private.public_key())),
+            "sealed": _seal(data_key, private.public_key(), self._ad(RECOVERY, "data")),
+        }
+
+    def remove_account_slot(self, account_id: int) -> None:
+        self.slots.pop(self.account_slot_id(account_id), None)
+
+    def slot_for_login(self, login: str) -> dict | None:
+        return next((s for s in self.slots.values() if s.get("login") == login), None)
+
+    def unlock(self, login: str, password: str, previous: bool = False) -> tuple[int, bytes]:
+        """(account id, data key) for a login and password; WrongPassword if
+        either is wrong (the message does not say which). ``previous`` asks for
+        the key of the generation before an unfinished rotation."""
+        slot = self.slot_for_login(login)
+        wrong = WrongPassword(_("Wrong login or password."))
+        if slot is None:
+            # Spend the same time as a real attempt so logins cannot be probed.
+            some = next((s for s in self.slots.values() if "kdf" in s), None)
+            if some:
+                derive_kek(password, secrets.token_bytes(16), KdfParams.from_json(some["kdf"]))
+            raise wrong
+        try:
+            kdf = KdfParams.from_json(slot["kdf"])
+            kek = derive_kek(password, _unb64(slot["kdf"]["salt"]), kdf)
+            raw = AESGCM(kek).decrypt(_unb64(slot["private"]["nonce"]),
+                                      _unb64(slot["private"]["ct"]),
+                                      self._private_ad(slot["id"]))
+        except InvalidTag:
+            raise wrong from None
+        except (KeyError, ValueError, TypeError):
+            raise SlotFileDamaged(_("The key slot of this account is damaged.")) from None
+        private = X25519PrivateKey.from_private_bytes(raw)
+        return slot["account_id"], self._unseal_slot(slot, private, previous)
+
+    def unlock_recovery(self, code: str, previous: bool = False) -> bytes:
+        slot = self.slots.get(RECOVERY)
+        if slot is None:
+            raise SlotFileDamaged(_("This key file has no recovery slot."))
+        private = _recovery_private(code)
+        if _raw_public(private.public_key()) != _unb64(slot["public"]):
+            raise WrongPassword(_("Wrong recovery code."))
+        return self._unseal_slot(slot, private, previous)
+
+    def _unseal_slot(self, slot: dict, private: X25519PrivateKey, previous: bool) -> bytes:
+        try:
+            if previous:
+                if "sealed_prev" not in slot:
+                    raise SlotFileDamaged(_("The key slot of this account is damaged."))
+                return _unseal(slot["sealed_prev"], private,
+                               self._ad(slot["id"], "data", self.generation - 1))
+            return _unseal(slot["sealed"], private, self._ad(slot["id"], "data"))
+        except (InvalidTag, KeyError, ValueError, TypeError):
+            raise SlotFileDamaged(_("The key slot of this account is damaged.")) from None
+
+    def reseal_all(self, new_data_key: bytes) -> None:
+        """Seal a new data key to every slot, keeping the current seal as
+        ``sealed_prev`` until :meth:`finish_rotation`: a crash between this and
+        ``PRAGMA rekey`` must not lock everybody out."""
+        self.generation += 1
+        for slot in self.slots.values():
+            public = X25519PublicKey.from_public_bytes(_unb64(slot["public"]))
+            slot["sealed_prev"] = slot["sealed"]
+            slot["sealed"] = _seal(new_data_key, public, self._ad(slot["id"], "data"))
+
+    def finish_rotation(self) -> None:
+        for slot in self.slots.values():
+            slot.pop("sealed_prev", None)
+
+
+def new_slot_file(db_path: Path) -> SlotFile:
+    return SlotFile(SlotFile.path_for(db_path), secrets.token_hex(16), 1, {})
+
+
+def write_atomic(path: Path, data: bytes, keep_previous: bool = False) -> None:
+    """Write ``data`` to ``path`` so that a crash leaves either the old or the
+    new file, never a mix: temp file beside it, fsync, rename, fsync the folder.
+    With ``keep_previous`` the file being replaced is kept as ``<path>.bak``."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if keep_previous and path.exists():
+            bak = path.with_name(path.name + ".bak")
+            os.replace(path, bak)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,84 @@
+"""Shared fixtures. The expensive part happens once: one keyed empty database
+(cheap test KDF) is built per test session and copied for each test."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from shelterdesk.core.models import Bed, Facility, Room  # noqa: E402
+from shelterdesk.i18n import set_language  # noqa: E402
+from shelterdesk.store import access  # noqa: E402
+from shelterdesk.store.vault import TEST_KDF  # noqa: E402
+
+ADMIN = "admin"
+PASSWORD = "correct horse 1"
+TODAY = date(2026, 11, 21)
+
+
+def test_rooms() -> list[Room]:
+    return [
+        Room(None, "101", beds=[Bed(None, None, "A")]),
+        Room(None, "102", beds=[Bed(None, None, "A")]),
+        Room(None, "201", family=True, beds=[Bed(None, None, x) for x in "ABC"]),
+        Room(None, "301", out_of_service=True, beds=[Bed(None, None, "A")]),
+    ]
+
+
+test_rooms.__test__ = False  # a helper, not a test
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Tests read messages in English unless they switch to Japanese."""
+    set_language("en")
+    yield
+    set_language("en")
+
+
+@pytest.fixture(scope="session")
+def _template_db(tmp_path_factory) -> tuple[Path, str]:
+    folder = tmp_path_factory.mktemp("template")
+    path = folder / "shelter.db"
+    session, recovery = access.create_facility(
+        path, Facility("テスト施設（架空）", 6), test_rooms(), ADMIN, "管理者 テスト", PASSWORD,
+        kdf=TEST_KDF)
+    session.lock()
+    return path, recovery
+
+
+@pytest.fixture
+def db_path(_template_db, tmp_path) -> Path:
+    """A fresh copy of the empty facility database (and its key file)."""
+    src, _ = _template_db
+    dst = tmp_path / "shelter.db"
+    for suffix in ("", ".keys", ".keys.bak"):
+        s = Path(str(src) + suffix)
+        if s.exists():
+            shutil.copy2(s, str(dst) + suffix)
+    return dst
+
+
+@pytest.fixture
+def recovery_code(_template_db) -> str:
+    return _template_db[1]
+
+
+@pytest.fixture
+def session(db_path):
+    s = access.unlock(db_path, ADMIN, PASSWORD)
+    s.kdf = TEST_KDF
+    yield s
+    if s.db.is_open:
+        s.db.close()
+
+
+@pytest.fixture
+def db(session):
+    return session.db

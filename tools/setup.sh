@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Prepare this checkout on a fresh machine: Debian fonts and PDF tools, a
+# virtual environment with the pinned packages, compiled message catalogs.
+# Idempotent and quick when everything is already there; `make run` and
+# `make test` call it first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEB_PACKAGES=(
+  fonts-morisawa-bizud-gothic fonts-morisawa-bizud-mincho  # Japanese (UI and print)
+  fonts-nanum        # Hangul fallback for printed documents
+  fonts-hanazono     # rare kanji outside BIZ UD (e.g. U+20BB7)
+  fonts-wqy-zenhei   # Simplified Chinese fallback
+  fonts-noto-core    # Latin with Vietnamese diacritics, Devanagari (Nepali)
+  fonts-dejavu-core
+  poppler-utils      # pdftotext/pdffonts/pdftoppm, used by the tests
+  libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3  # Qt runtime
+)
+
+missing=()
+for p in "${DEB_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if command -v apt-get >/dev/null; then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    echo "Installing Debian packages: ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "Missing system packages (install them by hand): ${missing[*]}" >&2
+  fi
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+if [ ! -f "$stamp" ]; then
+  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev]"
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi
+.venv/bin/python tools/compile_catalogs.py
