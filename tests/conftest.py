@@ -12,10 +12,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from shelterdesk.core.models import Bed, Facility, Room  # noqa: E402
-from shelterdesk.i18n import set_language  # noqa: E402
-from shelterdesk.store import access  # noqa: E402
-from shelterdesk.store.vault import TEST_KDF  # noqa: E402
+from shelterdesk.core.models import Bed, Facility, Room
+from shelterdesk.i18n import set_language
+from shelterdesk.store import access
+from shelterdesk.store.vault import TEST_KDF
 
 ADMIN = "admin"
 PASSWORD = "correct horse 1"

@@ -11,15 +11,15 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "translations"
 
 catalog = Catalog(project="ShelterDesk", msgid_bugs_address="", charset="utf-8")
-keywords = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 for filename, lineno, message, comments, context in extract_from_dir(
     str(ROOT / "shelterdesk"),
     method_map=[("**.py", "python")],
-    keywords=keywords,
+    keywords=KEYWORDS,
     comment_tags=("Translators:",),
 ):
     catalog.add(message, locations=[(f"shelterdesk/{filename}", lineno)],
@@ -27,6 +27,12 @@ for filename, lineno, message, comments, context in extract_from_dir(
 
 with (TRANSLATIONS / "shelterdesk.pot").open("wb") as f:
     write_po(f, catalog, omit_header=False, sort_output=True, width=100)
+
+ja_po = TRANSLATIONS / "ja" / "LC_MESSAGES" / "shelterdesk.po"
+if not ja_po.exists():
+    ja_po.parent.mkdir(parents=True, exist_ok=True)
+    with ja_po.open("wb") as f:
+        write_po(f, Catalog(locale="ja", project="ShelterDesk", charset="utf-8"))
 
 for po_path in sorted(TRANSLATIONS.glob("*/LC_MESSAGES/shelterdesk.po")):
     lang = po_path.parent.parent.name

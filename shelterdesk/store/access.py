@@ -27,7 +27,13 @@ from shelterdesk.store.errors import (
     WrongPassword,
 )
 from shelterdesk.store.throttle import Throttle
-from shelterdesk.store.vault import KdfParams, SlotFile, calibrate_kdf, new_recovery_code, new_slot_file
+from shelterdesk.store.vault import (
+    KdfParams,
+    SlotFile,
+    calibrate_kdf,
+    new_recovery_code,
+    new_slot_file,
+)
 
 MIN_PASSWORD = 8
 

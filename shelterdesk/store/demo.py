@@ -16,7 +16,8 @@ from shelterdesk.core.models import Bed, Child, Consent, Facility, Resident, Roo
 from shelterdesk.store import access, stays
 from shelterdesk.store.vault import KdfParams
 
-DEMO_PASSWORD = "demo-2026"  # shown on the first-run screen; the demo holds no real data
+# Shown on the first-run screen: the demo holds only fictitious people.
+DEMO_PASSWORD = "demo-2026"  # noqa: S105
 FAMILY = [("見本", "みほん"), ("架空", "かくう"), ("試用", "しよう"), ("仮名", "かめい"),
           ("例示", "れいじ"), ("模擬", "もぎ")]
 GIVEN = [("花子", "はなこ"), ("桜", "さくら"), ("美咲", "みさき"), ("陽子", "ようこ"),

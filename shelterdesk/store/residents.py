@@ -294,5 +294,6 @@ def _flip(part: str) -> str:
 
 def count_residents(db, view: str = VIEW_IN_RESIDENCE, search: str = "") -> int:
     where, params = _where(view, search)
-    return db.query_one(f"SELECT count(*) {_LIST_SELECT[_LIST_SELECT.index('FROM'):]}{where}",
-                        params)[0]
+    # From the outer FROM: the select list holds a subquery with its own FROM.
+    tail = _LIST_SELECT[_LIST_SELECT.index("FROM resident r"):]
+    return db.query_one(f"SELECT count(*) {tail}{where}", params)[0]

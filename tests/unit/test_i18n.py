@@ -1,0 +1,61 @@
+"""The Japanese catalog is complete and consistent with the code."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from shelterdesk import i18n
+
+ROOT = Path(__file__).resolve().parents[2]
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+
+
+def _extracted() -> set[str]:
+    ids = set()
+    for _f, _l, message, _c, _ctx in extract_from_dir(
+            str(ROOT / "shelterdesk"), method_map=[("**.py", "python")], keywords=KEYWORDS):
+        ids.add(message[0] if isinstance(message, tuple) else message)
+    return ids
+
+
+def _ja_catalog():
+    with (ROOT / "translations" / "ja" / "LC_MESSAGES" / "shelterdesk.po").open("rb") as f:
+        return read_po(f, locale="ja")
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
+
+
+def test_every_message_has_a_japanese_translation():
+    catalog = _ja_catalog()
+    missing = sorted(m for m in _extracted()
+                     if not (catalog.get(m) and catalog.get(m).string))
+    assert missing == [], f"{len(missing)} messages lack Japanese: {missing[:10]}"
+
+
+def test_translations_keep_the_placeholders():
+    bad = []
+    for m in _ja_catalog():
+        if not m.id or not m.string:
+            continue
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        strs = m.string if isinstance(m.string, tuple) else (m.string,)
+        if any(_fields(s) != _fields(ids[0]) for s in strs):
+            bad.append(ids[0])
+    assert bad == []
+
+
+def test_japanese_is_the_default_language():
+    i18n.set_language(i18n.DEFAULT_LANGUAGE)
+    try:
+        assert i18n.current_language() == "ja"
+        assert i18n._("Wrong login or password.") != "Wrong login or password."
+        assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", i18n._("Wrong login or password."))
+    finally:
+        i18n.set_language("en")
