@@ -167,8 +167,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_gui()
     if getattr(args, "db", "x") is None:
         args.db = str(default_db_path())
-    from shelterdesk.store.errors import StoreError
     from shelterdesk.core.validation import ValidationError
+    from shelterdesk.store.errors import StoreError
     try:
         return args.func(args)
     except (Failure, StoreError, ValidationError, OSError) as e:

@@ -11,7 +11,7 @@ consent sheet in Korean never changes the UI language.
 from __future__ import annotations
 
 import gettext as _gettext
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 DOMAIN = "shelterdesk"
@@ -27,7 +27,7 @@ _current: _gettext.NullTranslations = _gettext.NullTranslations()
 _current_lang = "en"
 
 
-@lru_cache(maxsize=None)
+@cache
 def translation(lang: str) -> _gettext.NullTranslations:
     """The catalog for ``lang``; English (the msgids) when there is none."""
     if lang == "en":
@@ -56,7 +56,7 @@ def _(message: str) -> str:
     return _current.gettext(message)
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker
+def N_(message: str) -> str:
     """Mark a string for extraction without translating it now."""
     return message
 
