@@ -5,6 +5,7 @@ Code uses _(), N_(), ngettext and pgettext; Designer forms are extracted from
 ui/*.ui (their text reaches gettext through the QTranslator in gui/i18n_qt.py).
 """
 
+import sys
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -34,8 +35,11 @@ if not ja_po.exists():
     with ja_po.open("wb") as f:
         write_po(f, Catalog(locale="ja", project="ShelterDesk", charset="utf-8"))
 
+only = set(sys.argv[1:])  # e.g. `extract_messages.py ja` updates the ja catalog only
 for po_path in sorted(TRANSLATIONS.glob("*/LC_MESSAGES/shelterdesk.po")):
     lang = po_path.parent.parent.name
+    if only and lang not in only:
+        continue
     with po_path.open("rb") as f:
         existing = read_po(f, locale=lang)
     existing.update(catalog, no_fuzzy_matching=True)
