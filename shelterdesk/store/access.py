@@ -210,7 +210,20 @@ def _open_with_fallback(db_path: Path, slots: SlotFile, key: bytes, previous_key
         if not slots.rotation_pending:
             raise
         old = previous_key()
-        return Database.open(db_path, old), old
+        db = Database.open(db_path, old)
+    # Finish the rotation now: left pending, the key the administrator meant to
+    # retire keeps working, and a second rotation would seal away the only key
+    # that opens the database.
+    try:
+        db.rekey(key)
+        slots.finish_rotation()
+        slots.save()
+        db.audit("rotate_key", "database", None, "finished after interruption",
+                 account_id=None)
+    except BaseException:
+        db.close()
+        raise
+    return db, key
 
 
 def wait_seconds(db_path: Path) -> float:
@@ -327,7 +340,7 @@ def _set_password(s: Session, account_id: int, new_password: str, action: str) -
         con.execute("UPDATE account SET password_changed_at=? WHERE id=?", (_now(), account_id))
         s.db.audit(action, "account", account_id)
         s.slots.set_account_slot(account_id, account.login, new_password, s._data_key, s.kdf)
-        s.slots.save()
+        s.slots.save(forget_previous=True)
 
 
 def set_disabled(s: Session, account_id: int, disabled: bool) -> None:
@@ -343,7 +356,7 @@ def set_disabled(s: Session, account_id: int, disabled: bool) -> None:
         s.db.audit("disable" if disabled else "enable", "account", account_id)
         if disabled:
             s.slots.remove_account_slot(account_id)
-            s.slots.save()
+            s.slots.save(forget_previous=True)
 
 
 def enable_with_password(s: Session, account_id: int, new_password: str) -> None:

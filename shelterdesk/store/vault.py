@@ -193,13 +193,19 @@ class SlotFile:
         return cls(path, body["database_id"], int(body["generation"]),
                    {s["id"]: s for s in body["slots"]})
 
-    def save(self) -> None:
+    def save(self, *, forget_previous: bool = False) -> None:
+        """Write the slots, keeping the file replaced as ``.bak``. With
+        ``forget_previous`` (a slot removed, a password changed) the ``.bak``
+        gets the new content as well: the previous copy would otherwise still
+        open the database with the revoked password."""
         body = {"database_id": self.database_id, "generation": self.generation,
                 "slots": sorted(self.slots.values(), key=lambda s: s["id"])}
         doc = {"format": FORMAT, "version": VERSION, "body": body,
                "sha256": hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()}
         data = json.dumps(doc, indent=1, sort_keys=True).encode("utf-8")
         write_atomic(self.path, data, keep_previous=True)
+        if forget_previous:
+            write_atomic(self.path.with_name(self.path.name + ".bak"), data)
 
     # -- slots ---------------------------------------------------------------
     def _ad(self, slot_id: str, what: str, generation: int | None = None) -> bytes:
