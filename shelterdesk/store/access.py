@@ -162,17 +162,21 @@ def unlock(db_path: Path, login: str, password: str) -> Session:
     db_path = Path(db_path)
     throttle = Throttle(db_path)
     slots = SlotFile.load(db_path)
+    # The lockout file is in the clear: keep a typed login only when it is a
+    # staff login (a resident's name typed into the wrong field must not land
+    # on disk).
+    who = login if slots.slot_for_login(login) is not None else "?"
     try:
         account_id, key = slots.unlock(login, password)
     except WrongPassword:
-        throttle.record_failure(login, _now())
+        throttle.record_failure(who, _now())
         raise
     db, key = _open_with_fallback(db_path, slots, key,
                                   lambda: slots.unlock(login, password, previous=True)[1])
     try:
         account = get_account(db, account_id)
         if account is None or account.disabled:
-            throttle.record_failure(login, _now())
+            throttle.record_failure(who, _now())
             raise WrongPassword(_("Wrong login or password."))
         db.account_id = account_id
         with db.transaction():

@@ -171,10 +171,16 @@ class Database:
         names."""
         acct = self.account_id if account_id == -1 else account_id
         with self.transaction() as con:
-            prev = con.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
-            prev_hash = prev[0] if prev else GENESIS
+            # Chain from the recorded head, not from the last row present: rows
+            # deleted from the end must stay a visible gap after later writes.
+            head = con.execute("SELECT value FROM meta WHERE key='audit_head'").fetchone()
+            if head is not None:
+                last_id, prev_hash = head[0].split(":", 1)
+                next_id = int(last_id) + 1
+            else:
+                prev = con.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+                next_id, prev_hash = (prev[0] + 1, prev[1]) if prev else (1, GENESIS)
             at = at or _now()
-            next_id = (con.execute("SELECT coalesce(max(id), 0) + 1 FROM audit").fetchone()[0])
             h = audit_hash(next_id, at, acct, action, entity, entity_id, detail, prev_hash)
             con.execute("INSERT INTO audit(id, at, account_id, action, entity, entity_id, detail, "
                         "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)",

@@ -1,0 +1,149 @@
+"""The audit log: who did what and when, hash-chained so that an edited or
+deleted row is found. Tampering is simulated with raw SQL on the keyed
+connection (someone who has the data key and a SQLCipher shell)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from shelterdesk.core.models import Resident
+from shelterdesk.store import access, residents
+
+ADMIN = "admin"  # as in conftest.py
+PASSWORD = "correct horse 1"
+
+
+@pytest.fixture
+def busy(session):
+    """A session with a few dozen audit rows of different kinds."""
+    db = session.db
+    for i in range(8):
+        rid = residents.insert_resident(db, Resident(family_name="見本", given_name=f"花子{i}",
+                                                     family_kana="みほん", given_kana="はなこ",
+                                                     birth_date=date(1990, 1, 1 + i)))
+        residents.get_resident(db, rid)
+    session.lock()
+    s = access.unlock(session.db.path, ADMIN, PASSWORD)
+    yield s
+    if s.db.is_open:
+        s.db.close()
+
+
+def _ids(db) -> list[int]:
+    return [r[0] for r in db.query("SELECT id FROM audit ORDER BY id")]
+
+
+def test_every_action_is_audited_with_account_and_time(busy):
+    rows = busy.db.query("SELECT action, entity, account_id, at FROM audit ORDER BY id")
+    actions = [r[0] for r in rows]
+    assert actions[0] == "create_facility"
+    assert actions.count("create") == 8 and actions.count("view") == 8
+    assert actions.count("login") == 2 and actions.count("lock") == 2
+    assert all(r[2] == busy.account.id for r in rows)
+    assert all(len(r[3]) == 19 and r[3][10] == "T" for r in rows)
+
+
+def test_chain_verifies(busy):
+    assert busy.db.verify_audit() == []
+    busy.db.close()
+    # ... and still after closing and reopening.
+    s = access.unlock(busy.db.path, ADMIN, PASSWORD)
+    try:
+        assert s.db.verify_audit() == []
+    finally:
+        s.db.close()
+
+
+@pytest.mark.parametrize("column, value", [
+    ("action", "'login'"),
+    ("detail", "'nothing to see'"),
+    ("at", "'2020-01-01T00:00:00'"),
+    ("account_id", "NULL"),
+    ("entity_id", "entity_id + 1"),
+])
+def test_edited_row_is_detected(busy, column, value):
+    db = busy.db
+    target = _ids(db)[len(_ids(db)) // 2]
+    db.con.execute(f"UPDATE audit SET {column} = {value} WHERE id = ?", (target,))
+    problems = db.verify_audit()
+    assert problems
+    assert any(str(target) in p and "changed" in p for p in problems)
+
+
+def test_edited_row_with_recomputed_hash_is_detected(busy):
+    """Recomputing the edited row's own hash breaks the link to the next row."""
+    from shelterdesk.store.database import audit_hash
+    db = busy.db
+    ids = _ids(db)
+    target = ids[3]
+    row = db.query("SELECT id, at, account_id, action, entity, entity_id, detail, prev_hash "
+                   "FROM audit WHERE id=?", (target,))[0]
+    forged = list(row)
+    forged[6] = "forged"
+    h = audit_hash(*forged)
+    db.con.execute("UPDATE audit SET detail='forged', hash=? WHERE id=?", (h, target))
+    problems = db.verify_audit()
+    assert any(str(target + 1) in p for p in problems)
+
+
+def test_deleted_middle_row_is_detected(busy):
+    db = busy.db
+    ids = _ids(db)
+    gone = ids[len(ids) // 2]
+    db.con.execute("DELETE FROM audit WHERE id = ?", (gone,))
+    problems = db.verify_audit()
+    assert any(f"{gone}–{gone}" in p and "missing" in p for p in problems)
+
+
+def test_deleted_middle_row_with_renumbering_is_detected(busy):
+    db = busy.db
+    ids = _ids(db)
+    gone = ids[5]
+    db.con.execute("DELETE FROM audit WHERE id = ?", (gone,))
+    db.con.execute("UPDATE audit SET id = id - 1 WHERE id > ?", (gone,))
+    assert db.verify_audit()
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_deleted_last_rows_are_detected(busy, n):
+    db = busy.db
+    last = _ids(db)[-n:]
+    db.con.execute(f"DELETE FROM audit WHERE id IN ({','.join('?' * n)})", last)
+    problems = db.verify_audit()
+    assert any("last audit rows were removed" in p for p in problems)
+
+
+def test_deleted_last_rows_stay_detected_after_more_work(busy):
+    """Somebody removes the record of what she just did, then the program goes
+    on writing: the new rows must not paper over the gap."""
+    db = busy.db
+    last = _ids(db)[-2:]
+    db.con.execute("DELETE FROM audit WHERE id IN (?, ?)", last)
+    residents.insert_resident(db, Resident(alias="アオイ（仮）"))
+    busy.lock()
+    s = access.unlock(db.path, ADMIN, PASSWORD)
+    try:
+        assert s.db.verify_audit(), "the deleted tail went unnoticed"
+    finally:
+        s.db.close()
+
+
+def test_deleted_everything_is_detected(busy):
+    busy.db.con.execute("DELETE FROM audit")
+    assert busy.db.verify_audit()
+
+
+def test_failed_writes_leave_no_audit_row(busy):
+    from shelterdesk.core.validation import ValidationError
+    before = _ids(busy.db)
+    with pytest.raises(ValidationError):
+        residents.insert_resident(busy.db, Resident())  # no name, no alias
+    assert _ids(busy.db) == before
+    assert busy.db.verify_audit() == []
+
+
+def test_details_carry_ids_not_names(busy):
+    for (detail,) in busy.db.query("SELECT detail FROM audit"):
+        assert "見本" not in detail and "花子" not in detail
