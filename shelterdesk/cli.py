@@ -148,6 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--search", default="")
     sp.add_argument("--view", choices=["in", "all", "discharged"], default="all")
     sp.set_defaults(func=cmd_residents)
+
+    from shelterdesk import ledger_cli
+    ledger_cli.register(sub, with_db)
     return p
 
 
