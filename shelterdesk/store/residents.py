@@ -221,7 +221,10 @@ SORT_COLUMNS = {
     "age": "r.birth_date DESC",
     "room": "rm.name, b.label",
     "admitted": "s.admitted_on",
-    "days": "s.admitted_on DESC",
+    # As ResidentRow.days counts them: a closed stay ends at its discharge.
+    # (No ", " inside an expression: _flip splits on it.)
+    "days": "max(1,julianday(coalesce(s.discharged_on,'{today}')) - julianday(s.admitted_on) "
+            "+ (s.discharged_on IS NULL))",
     "children": "children",
     "safety": "(r.support_measure + (r.protection_order IN ('applied','issued')) "
               "+ (r.danger_level IS NOT NULL) + r.whereabouts_secret)",
@@ -262,7 +265,7 @@ def list_residents(db, view: str = VIEW_IN_RESIDENCE, search: str = "", sort: st
     stay. Not audited: the list shows no more than the board on the wall."""
     today = today or date.today()
     where, params = _where(view, search)
-    order = SORT_COLUMNS.get(sort, SORT_COLUMNS["kana"])
+    order = SORT_COLUMNS.get(sort, SORT_COLUMNS["kana"]).replace("{today}", today.isoformat())
     if descending:
         order = ", ".join(_flip(part) for part in order.split(", "))
     rows = db.query(f"{_LIST_SELECT}{where} ORDER BY {order}, r.id LIMIT ? OFFSET ?",

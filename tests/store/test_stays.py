@@ -1,0 +1,135 @@
+"""Stays: admission in one transaction, beds, discharge, readmission; every
+refusal names the field that is wrong and writes nothing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from shelterdesk.core.models import Child, Consent, Resident, Stay
+from shelterdesk.core.validation import ValidationError
+from shelterdesk.store import residents, stays
+from shelterdesk.store.errors import Conflict
+from shelterdesk.store.rooms import bed_board, free_beds
+
+NOW = datetime(2026, 11, 21, 12, 0)
+
+
+def _bed(db, room: str, label: str = "A") -> int:
+    return next(b.bed_id for b in bed_board(db) if b.room == room and b.bed == label)
+
+
+def _stay(bed=None, at=datetime(2026, 11, 20, 23, 15), **kw) -> Stay:
+    return Stay(admitted_at=at, admission_type=kw.pop("admission_type", "temporary_protection"),
+                main_complaint=kw.pop("main_complaint", "dv_spouse"),
+                referral_source=kw.pop("referral_source", "police"), bed_id=bed, **kw)
+
+
+def _resident() -> Resident:
+    return Resident(family_name="見本", given_name="花子", family_kana="みほん",
+                    given_kana="はなこ", birth_date=date(1990, 4, 1))
+
+
+def _counts(db) -> dict[str, int]:
+    return {t: db.query(f"SELECT count(*) FROM {t}")[0][0]
+            for t in ("resident", "child", "stay", "stay_child", "stay_issue", "consent",
+                      "audit")}
+
+
+def test_admission_writes_everything_together(db):
+    kids = [Child(family_name="見本", given_name="太郎", birth_date=date(2018, 6, 1), sex="M"),
+            Child(family_name="見本", given_name="結衣", birth_date=date(2021, 2, 2), sex="F")]
+    consent = Consent(scope="municipality_aftercare", recipient="架空市",
+                      given_on=date(2026, 11, 20))
+    s = stays.admit(db, stays.Admission(_resident(), _stay(_bed(db, "201"),
+                                                           issue_tags=("poverty", "housing")),
+                                        kids, [], [consent]), now=NOW)
+    back = stays.get_stay(db, s.id)
+    assert back.admitted_at == datetime(2026, 11, 20, 23, 15)
+    assert back.issue_tags == ("housing", "poverty")
+    assert len(back.child_ids) == 2
+    assert [c.given_name for c in residents.children_of(db, s.resident_id)] == ["太郎", "結衣"]
+    assert residents.consents_of(db, s.resident_id)[0].valid_on(date(2026, 11, 21))
+    board = {(b.room, b.bed): b for b in bed_board(db)}
+    assert board[("201", "A")].resident_id == s.resident_id
+    assert board[("201", "A")].children == 2
+    assert db.verify_audit() == []
+
+
+@pytest.mark.parametrize("change, field", [
+    (lambda a: setattr(a.stay, "main_complaint", "bad_luck"), "main_complaint"),
+    (lambda a: setattr(a.stay, "admission_type", ""), "admission_type"),
+    (lambda a: setattr(a.stay, "referral_source", "rumour"), "referral_source"),
+    (lambda a: setattr(a.stay, "issue_tags", ("poverty", "bogus")), "issue_tags"),
+    (lambda a: setattr(a.stay, "admitted_at", datetime(2026, 11, 22, 9, 0)), "admitted_at"),
+    (lambda a: setattr(a.resident, "birth_date", date(2027, 1, 1)), "birth_date"),
+    (lambda a: setattr(a.resident, "birth_date", date(1900, 1, 1)), "birth_date"),
+    (lambda a: setattr(a.resident, "given_kana", "花子"), "given_kana"),
+    (lambda a: setattr(a.resident, "family_name", "長" * 101), "family_name"),
+    (lambda a: a.children.append(Child(given_name="大人", birth_date=date(2008, 11, 20))),
+     "children[0].birth_date"),
+    (lambda a: a.children.append(Child(given_name="子", sex="X")), "children[0].sex"),
+    (lambda a: a.consents.append(Consent(scope="tell_everyone", recipient="x",
+                                         given_on=date(2026, 11, 1))), "consents[0].scope"),
+])
+def test_invalid_admission_names_the_field_and_writes_nothing(db, change, field):
+    a = stays.Admission(_resident(), _stay(_bed(db, "201")))
+    change(a)
+    before = _counts(db)
+    with pytest.raises(ValidationError) as e:
+        stays.admit(db, a, now=NOW)
+    assert [err.field for err in e.value.errors] == [field]
+    assert e.value.errors[0].message.endswith(".")
+    assert _counts(db) == before
+
+
+def test_bed_rules(db):
+    stays.admit(db, stays.Admission(_resident(), _stay(_bed(db, "101"))), now=NOW)
+    for bed, msg in ((_bed(db, "101"), "This bed is taken."),
+                     (_bed(db, "301"), "This room is out of service."),
+                     (99999, "This bed does not exist.")):
+        with pytest.raises(ValidationError) as e:
+            stays.admit(db, stays.Admission(Resident(alias="ソラ（仮）"), _stay(bed)), now=NOW)
+        assert e.value.for_field("bed_id") == [msg]
+
+
+def test_discharge_frees_the_bed_and_checks_dates(db):
+    s = stays.admit(db, stays.Admission(_resident(), _stay(_bed(db, "101"))), now=NOW)
+    with pytest.raises(ValidationError) as e:
+        stays.discharge(db, s.id, date(2026, 11, 19), "independent")
+    assert e.value.for_field("discharged_on") == ["Discharge date is before the admission date."]
+    with pytest.raises(ValidationError) as e:
+        stays.discharge(db, s.id, date(2026, 11, 21), "vanished")
+    assert e.value.for_field("discharge_destination")
+    assert stays.get_stay(db, s.id).discharged_on is None
+    stays.discharge(db, s.id, date(2026, 11, 21), "public_housing")
+    assert _bed(db, "101") in [b.bed_id for b in free_beds(db)]
+    with pytest.raises(Conflict):
+        stays.discharge(db, s.id, date(2026, 11, 21), "public_housing")
+
+
+def test_readmission_of_someone_in_residence_is_refused(db):
+    s = stays.admit(db, stays.Admission(_resident(), _stay()), now=NOW)
+    r = residents.get_resident(db, s.resident_id, audit_view=False)
+    with pytest.raises(ValidationError) as e:
+        stays.admit(db, stays.Admission(r, _stay()), now=NOW)
+    assert e.value.for_field("resident")
+
+
+def test_readmission_keeps_one_resident_with_two_stays(db):
+    s = stays.admit(db, stays.Admission(_resident(), _stay(at=datetime(2025, 1, 5))), now=NOW)
+    stays.discharge(db, s.id, date(2025, 3, 1), "relatives")
+    r = residents.get_resident(db, s.resident_id, audit_view=False)
+    again = stays.admit(db, stays.Admission(r, _stay(_bed(db, "102"))), now=NOW)
+    assert again.resident_id == s.resident_id
+    assert [x.id for x in stays.stays_of(db, s.resident_id)] == [again.id, s.id]
+    assert stays.open_stay_of(db, s.resident_id).id == again.id
+
+
+def test_move_bed(db):
+    s = stays.admit(db, stays.Admission(_resident(), _stay(_bed(db, "101"))), now=NOW)
+    stays.move_bed(db, s.id, _bed(db, "102"))
+    assert stays.get_stay(db, s.id).bed_id == _bed(db, "102")
+    with pytest.raises(ValidationError):
+        stays.move_bed(db, s.id, _bed(db, "301"))
