@@ -1,0 +1,117 @@
+"""Starting the GUI: application, translator, fonts and style, then the
+first-run screen (no database yet) or the login, then the main window.
+
+The database path comes from ``--db``, else SHELTERDESK_DB, else the per-user
+data directory (the command line's rule). An existing file is never
+replaced: if it exists, only the login is offered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from shelterdesk import i18n
+from shelterdesk.gui import i18n_qt, style
+from shelterdesk.i18n import _
+from shelterdesk.store.vault import KdfParams
+
+
+def setup_application(app: QApplication) -> bool:
+    """Translator, fonts, stylesheet. Returns whether the BIZ UD font was found."""
+    app.setApplicationName("ShelterDesk")
+    app.setOrganizationName("ShelterDesk")
+    i18n_qt.install(app)
+    return style.apply(app)
+
+
+def resolve_db_path(db: str | None) -> Path:
+    from shelterdesk.cli import default_db_path
+    return Path(db) if db else default_db_path()
+
+
+class Controller(QObject):
+    """Which window is showing. ``kdf`` is for tests only (the program passes
+    None, so the store calibrates a real key-derivation cost)."""
+
+    def __init__(self, db_path: Path, *, kdf: KdfParams | None = None,
+                 idle_ms: int | None = None, ask=None):
+        super().__init__()
+        self.db_path = Path(db_path)
+        self.kdf = kdf
+        self.idle_ms = idle_ms
+        self.ask = ask
+        self.window: QWidget | None = None
+        self.main_window = None
+
+    def start(self) -> QWidget:
+        if self.db_path.exists():
+            return self.show_login()
+        return self.show_first_run()
+
+    def _replace(self, widget: QWidget) -> QWidget:
+        old, self.window = self.window, widget
+        widget.show()
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        return widget
+
+    def show_first_run(self) -> QWidget:
+        from shelterdesk.gui.views.first_run import FirstRunScreen
+        screen = FirstRunScreen(self.db_path, kdf=self.kdf)
+        screen.created.connect(self.show_main)
+        screen.demo_ready.connect(self._demo_ready)
+        return self._replace(screen)
+
+    def _demo_ready(self, path: Path) -> None:
+        self.db_path = Path(path)
+        self.show_login().panel.set_login("admin")
+
+    def show_login(self):
+        from shelterdesk.gui.views.login import LoginScreen
+        screen = LoginScreen(self.db_path, kdf=self.kdf)
+        screen.unlocked.connect(self.show_main)
+        screen.panel.ui.login.setFocus()
+        return self._replace(screen)
+
+    def show_main(self, session) -> QWidget:
+        from shelterdesk.gui.main_window import MainWindow
+        self.main_window = MainWindow(session, self.db_path, idle_ms=self.idle_ms, ask=self.ask)
+        return self._replace(self.main_window)
+
+
+def _warn_missing_font(parent: QWidget) -> None:
+    box = QMessageBox(QMessageBox.Icon.Warning, _("Font missing"),
+                      _("The BIZ UD fonts are not installed, so Japanese text may look wrong "
+                        "or appear as boxes. Run `make setup` (or install "
+                        "fonts-morisawa-bizud-gothic) and start ShelterDesk again."),
+                      QMessageBox.StandardButton.Ok, parent)
+    box.open()
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="shelterdesk")
+    parser.add_argument("--db", default=None)
+    parser.add_argument("--lang", default=os.environ.get("SHELTERDESK_LANG",
+                                                         i18n.DEFAULT_LANGUAGE))
+    args, qt_args = parser.parse_known_args(argv[1:])
+    if args.lang in i18n.UI_LANGUAGES:
+        i18n.set_language(args.lang)
+    app = QApplication.instance() or QApplication([argv[0] if argv else "shelterdesk",
+                                                   *qt_args])
+    fonts_ok = setup_application(app)
+    controller = Controller(resolve_db_path(args.db))
+    window = controller.start()
+    if not fonts_ok:
+        QTimer.singleShot(0, lambda: _warn_missing_font(window))
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,289 @@
+"""The recovery code: shown once at setup (to print and seal), and used later
+to give a locked-out administrator a new password.
+
+The code opens the whole database. It is shown in exactly one dialog, never
+written to a file by the program (printing goes to the printer the user
+chooses), and the dialog forgets it when closed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QFont, QPainter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shelterdesk.core.dates import format_date
+from shelterdesk.gui import style
+from shelterdesk.gui.tasks import run_task
+from shelterdesk.i18n import _
+from shelterdesk.store import access
+from shelterdesk.store.vault import KdfParams
+
+
+def _error_label(parent: QWidget) -> QLabel:
+    label = QLabel(parent)
+    label.setProperty("role", "error")
+    label.setWordWrap(True)
+    return label
+
+
+class RecoveryCodeDialog(QDialog):
+    """Shows the recovery code once, with a Print button. Continuing needs the
+    tick "printed and sealed": without the code, a facility whose only
+    administrator forgets her password has lost every record."""
+
+    def __init__(self, code: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._code = code
+        self.setWindowTitle(_("Recovery code"))
+        self.setModal(True)
+        lay = QVBoxLayout(self)
+        intro = QLabel(_(
+            "This recovery code opens the database if every administrator has forgotten "
+            "their password. It is shown only this once.\n\n"
+            "Print it, seal it in an envelope and keep the envelope locked away. "
+            "Do not copy it into a file, an e-mail or a phone."), self)
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+        self.code_label = QLabel(code, self)
+        self.code_label.setObjectName("secret")
+        self.code_label.setFont(style.fixed_font(15))
+        self.code_label.setWordWrap(True)
+        self.code_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.code_label)
+        row = QHBoxLayout()
+        self.print_button = QPushButton(_("Print…"), self)
+        self.print_button.clicked.connect(self.print_with_dialog)
+        row.addWidget(self.print_button)
+        row.addStretch(1)
+        lay.addLayout(row)
+        self.sealed = QCheckBox(_("I have printed it and sealed it in an envelope"), self)
+        lay.addWidget(self.sealed)
+        self.buttons = QDialogButtonBox(self)
+        self.continue_button = self.buttons.addButton(_("Continue"),
+                                                      QDialogButtonBox.ButtonRole.AcceptRole)
+        self.continue_button.setEnabled(False)
+        self.sealed.toggled.connect(self.continue_button.setEnabled)
+        self.buttons.accepted.connect(self.accept)
+        lay.addWidget(self.buttons)
+        self.resize(620, 360)
+
+    def print_with_dialog(self) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> None:
+        """One A4 page: what the code is, the code, where to keep it."""
+        painter = QPainter()
+        if not painter.begin(printer):
+            return
+        try:
+            page = printer.pageLayout().paintRectPixels(printer.resolution())
+            dpi = printer.resolution()
+            y = 0.0
+            width = float(page.width())
+
+            def block(text: str, size: int, family: str = style.UI_FAMILY,
+                      bold: bool = False, gap: float = 0.25) -> None:
+                nonlocal y
+                font = QFont(family, size)
+                font.setBold(bold)
+                painter.setFont(font)
+                rect = painter.boundingRect(QRectF(0, y, width, page.height()),
+                                            int(Qt.TextFlag.TextWordWrap), text)
+                painter.drawText(QRectF(0, y, width, rect.height()),
+                                 int(Qt.TextFlag.TextWordWrap), text)
+                y += rect.height() + gap * dpi
+
+            block(_("ShelterDesk recovery code"), 18, bold=True)
+            block(_("Printed on {date}").format(date=format_date(date.today())), 11)
+            block(self._code, 16, style.FIXED_FAMILY, bold=True, gap=0.5)
+            block(_("This code opens every record of the facility. Keep this page sealed in "
+                    "an envelope in a locked place. Open the envelope only when every "
+                    "administrator has forgotten their password; then choose \"Use recovery "
+                    "code\" on the login screen."), 11)
+        finally:
+            painter.end()
+
+    def reject(self) -> None:
+        """Esc and the close button do nothing until the code is sealed."""
+        if self.sealed.isChecked():
+            super().reject()
+
+    def done(self, result: int) -> None:
+        if result == QDialog.DialogCode.Rejected and not self.sealed.isChecked():
+            return
+        self._code = ""
+        self.code_label.clear()
+        super().done(result)
+
+
+class RecoveryResetDialog(QDialog):
+    """Open with the sealed recovery code and give an administrator account a
+    new password. The recovery session is locked as soon as that is done, or
+    when the dialog closes: it must never become a way in without an account."""
+
+    password_reset = Signal(str)  # the login whose password was set
+
+    def __init__(self, db_path: Path, *, kdf: KdfParams | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db_path = Path(db_path)
+        self._kdf = kdf
+        self.session = None
+        self._accounts = []
+        self.setWindowTitle(_("Use recovery code"))
+        self.setModal(True)
+        lay = QVBoxLayout(self)
+        self.pages = QStackedWidget(self)
+        lay.addWidget(self.pages)
+
+        # page 1: the code
+        p1 = QWidget(self)
+        f1 = QVBoxLayout(p1)
+        hint = QLabel(_("Type the recovery code from the sealed envelope (52 letters and "
+                        "digits; dashes and spaces are optional)."), p1)
+        hint.setWordWrap(True)
+        f1.addWidget(hint)
+        self.code = QLineEdit(p1)
+        self.code.setFont(style.fixed_font(12))
+        self.code.returnPressed.connect(self.open_with_code)
+        f1.addWidget(self.code)
+        self.code_error = _error_label(p1)
+        f1.addWidget(self.code_error)
+        self.open_button = QPushButton(_("Open"), p1)
+        self.open_button.clicked.connect(self.open_with_code)
+        f1.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.pages.addWidget(p1)
+
+        # page 2: choose an administrator, new password
+        p2 = QWidget(self)
+        f2 = QFormLayout(p2)
+        self.account = QComboBox(p2)
+        f2.addRow(_("Administrator account"), self.account)
+        self.password = QLineEdit(p2)
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        f2.addRow(_("New password"), self.password)
+        self.password_error = _error_label(p2)
+        f2.addRow("", self.password_error)
+        self.password2 = QLineEdit(p2)
+        self.password2.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password2.returnPressed.connect(self.set_password)
+        f2.addRow(_("Repeat the new password"), self.password2)
+        self.password2_error = _error_label(p2)
+        f2.addRow("", self.password2_error)
+        self.set_button = QPushButton(_("Set the password"), p2)
+        self.set_button.clicked.connect(self.set_password)
+        f2.addRow("", self.set_button)
+        self.pages.addWidget(p2)
+
+        cancel = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        cancel.rejected.connect(self.reject)
+        lay.addWidget(cancel)
+        self.resize(560, 260)
+
+    def open_with_code(self) -> None:
+        code = self.code.text().strip()
+        if not code:
+            self.code_error.setText(_("Type the recovery code."))
+            return
+        self.open_button.setEnabled(False)
+        self.code_error.setText("")
+        path, kdf = self.db_path, self._kdf
+        run_task(self, lambda: _open_recovery(path, code, kdf), self._opened, self._open_failed,
+                 _("Opening the database…"))
+
+    def _opened(self, result) -> None:
+        self.session, self._accounts = result
+        self.code.clear()
+        self.account.clear()
+        for a in self._accounts:
+            label = f"{a.display_name} ({a.login})"
+            if a.disabled:
+                label += " — " + _("disabled")
+            self.account.addItem(label, a.id)
+        self.pages.setCurrentIndex(1)
+        self.password.setFocus()
+
+    def _open_failed(self, error: BaseException) -> None:
+        from shelterdesk.gui.views.login import error_message
+        self.open_button.setEnabled(True)
+        self.code_error.setText(error_message(error))
+
+    def set_password(self) -> None:
+        self.password_error.setText("")
+        self.password2_error.setText("")
+        pw, pw2 = self.password.text(), self.password2.text()
+        problems = access.check_password(pw, "new_password")
+        if problems:
+            self.password_error.setText(problems[0].message)
+            return
+        if pw != pw2:
+            self.password2_error.setText(_("The passwords do not match."))
+            return
+        index = self.account.currentIndex()
+        if index < 0 or self.session is None:
+            return
+        account = self._accounts[index]
+        session = self.session
+        self.set_button.setEnabled(False)
+
+        def work():
+            if account.disabled:
+                access.enable_with_password(session, account.id, pw)
+            else:
+                access.reset_password(session, account.id, pw)
+            session.lock()
+            return account.login
+
+        run_task(self, work, self._password_set, self._set_failed, _("Setting the password…"))
+
+    def _password_set(self, login: str) -> None:
+        self.session = None
+        self.password.clear()
+        self.password2.clear()
+        self.password_reset.emit(login)
+        self.accept()
+
+    def _set_failed(self, error: BaseException) -> None:
+        from shelterdesk.gui.views.login import error_message
+        self.set_button.setEnabled(True)
+        msg = getattr(error, "errors", None)
+        self.password_error.setText(msg[0].message if msg else error_message(error))
+
+    def done(self, result: int) -> None:
+        if self.session is not None:
+            self.session.lock()
+            self.session = None
+        super().done(result)
+
+
+def _open_recovery(path: Path, code: str, kdf: KdfParams | None):
+    """Worker: unlock with the code and read the administrator accounts."""
+    session = access.unlock_with_recovery(path, code, kdf)
+    try:
+        accounts = [a for a in access.list_accounts(session.db) if a.has("admin")]
+    except BaseException:
+        session.lock()
+        raise
+    return session, accounts

@@ -1,0 +1,385 @@
+"""The first-run screen: create a new facility, or open the demo.
+
+Shown only when no database file exists at the chosen path. Nothing here ever
+replaces an existing file (the store refuses too). Key-derivation calibration
+and demo generation take seconds, so both run in a worker behind a progress
+dialog. ``kdf`` exists for tests only; the program passes None, which makes
+the store calibrate a real cost on this PC.
+"""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shelterdesk.core.models import Bed, Facility, Room
+from shelterdesk.core.validation import FieldError, ValidationError
+from shelterdesk.gui import style
+from shelterdesk.gui.dialogs.recovery import RecoveryCodeDialog
+from shelterdesk.gui.tasks import run_task
+from shelterdesk.gui.views.login import error_message
+from shelterdesk.gui.widgets.fields import FieldErrors
+from shelterdesk.gui.widgets.fields import error_label as _error_label
+from shelterdesk.i18n import _
+from shelterdesk.store import access
+from shelterdesk.store.demo import DEMO_PASSWORD, create_demo
+from shelterdesk.store.rooms import check_room
+from shelterdesk.store.vault import KdfParams
+
+DEMO_LOGINS = ("admin", "intake", "case", "manager")
+MAX_BEDS = 26
+
+
+def parse_beds(text: str) -> list[str]:
+    """"3" means beds A, B, C; anything else is a list of labels separated by
+    commas, spaces or 、."""
+    t = text.strip()
+    if t.isdigit():
+        n = int(t)
+        if not 1 <= n <= MAX_BEDS:
+            return []
+        return list(string.ascii_uppercase[:n])
+    for sep in ("、", "，", ",", "・"):
+        t = t.replace(sep, " ")
+    return t.split()
+
+
+class FirstRunScreen(QWidget):
+    """Emits ``created(Session)`` after a new facility is made (and the
+    recovery code was sealed), or ``demo_ready(Path)`` when the demo exists and
+    the user asks to log in."""
+
+    created = Signal(object)
+    demo_ready = Signal(object)
+
+    def __init__(self, db_path: Path, *, kdf: KdfParams | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db_path = Path(db_path)
+        self._kdf = kdf
+        self.recovery_dialog: RecoveryCodeDialog | None = None
+        self._session = None
+        self.setWindowTitle(_("ShelterDesk — first start"))
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 18, 24, 18)
+        title = QLabel(_("Welcome to ShelterDesk"), self)
+        title.setProperty("role", "title")
+        outer.addWidget(title)
+        path_row = QHBoxLayout()
+        self.path_label = QLabel(self)
+        self.path_label.setProperty("role", "hint")
+        self.path_label.setWordWrap(True)
+        path_row.addWidget(self.path_label, 1)
+        self.change_path = QPushButton(_("Choose another file…"), self)
+        self.change_path.clicked.connect(self.choose_path)
+        path_row.addWidget(self.change_path)
+        outer.addLayout(path_row)
+        self.pages = QStackedWidget(self)
+        outer.addWidget(self.pages, 1)
+        self.pages.addWidget(self._build_choice())
+        self.pages.addWidget(self._build_create())
+        self.pages.addWidget(self._build_demo())
+        self._show_path()
+        self.resize(760, 720)
+
+    # -- pages -----------------------------------------------------------------
+    def _build_choice(self) -> QWidget:
+        page = QWidget(self)
+        lay = QVBoxLayout(page)
+        intro = QLabel(_("There is no database yet. Choose how to start."), page)
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+        self.create_choice = QPushButton(_("Create a new facility"), page)
+        self.create_choice.setMinimumHeight(56)
+        self.create_choice.clicked.connect(lambda: self.pages.setCurrentIndex(1))
+        lay.addWidget(self.create_choice)
+        c_hint = QLabel(_("For real use: the facility, its rooms and beds, and the first "
+                          "administrator account."), page)
+        c_hint.setProperty("role", "hint")
+        c_hint.setWordWrap(True)
+        lay.addWidget(c_hint)
+        lay.addSpacing(16)
+        self.demo_choice = QPushButton(_("Open the demo"), page)
+        self.demo_choice.setMinimumHeight(56)
+        self.demo_choice.clicked.connect(lambda: self.pages.setCurrentIndex(2))
+        lay.addWidget(self.demo_choice)
+        d_hint = QLabel(_("To try the program: a made-up facility with about two years of "
+                          "clearly fictitious residents. Never enter real people into it."),
+                        page)
+        d_hint.setProperty("role", "hint")
+        d_hint.setWordWrap(True)
+        lay.addWidget(d_hint)
+        lay.addStretch(1)
+        return page
+
+    def _build_create(self) -> QWidget:
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        page = QWidget(scroll)
+        scroll.setWidget(page)
+        lay = QVBoxLayout(page)
+        self.errors = FieldErrors()
+
+        fac = QGroupBox(_("Facility"), page)
+        form = QFormLayout(fac)
+        self.facility_name = QLineEdit(fac)
+        self.facility_name.setMaxLength(100)
+        form.addRow(_("Facility name"), self.facility_name)
+        form.addRow("", self.errors.add("facility_name", _error_label(fac)))
+        self.capacity = QSpinBox(fac)
+        self.capacity.setRange(1, 1000)
+        self.capacity.setValue(20)
+        form.addRow(_("Capacity (women)"), self.capacity)
+        form.addRow("", self.errors.add("capacity", _error_label(fac)))
+        lay.addWidget(fac)
+
+        rooms = QGroupBox(_("Rooms and beds"), page)
+        rl = QVBoxLayout(rooms)
+        hint = QLabel(_("One line per room. Beds: a number (3 means beds A, B, C) or the "
+                        "bed labels separated by commas. Rooms can be added later too."), rooms)
+        hint.setProperty("role", "hint")
+        hint.setWordWrap(True)
+        rl.addWidget(hint)
+        self.rooms = QTableWidget(0, 3, rooms)
+        self.rooms.setHorizontalHeaderLabels([_("Room"), _("Family room"), _("Beds")])
+        self.rooms.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.rooms.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents)
+        self.rooms.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.rooms.verticalHeader().hide()
+        self.rooms.setMinimumHeight(160)
+        rl.addWidget(self.rooms)
+        buttons = QHBoxLayout()
+        add = QPushButton(_("Add a room"), rooms)
+        add.clicked.connect(lambda: self.add_room_row())
+        remove = QPushButton(_("Remove the selected room"), rooms)
+        remove.clicked.connect(self._remove_room_row)
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        rl.addLayout(buttons)
+        rl.addWidget(self.errors.add("rooms", _error_label(rooms)))
+        lay.addWidget(rooms)
+        for name, family, beds in (("101", False, "1"), ("102", False, "1"),
+                                   ("201", True, "3")):
+            self.add_room_row(name, family, beds)
+
+        adm = QGroupBox(_("First administrator"), page)
+        form = QFormLayout(adm)
+        self.admin_login = QLineEdit(adm)
+        self.admin_login.setMaxLength(32)
+        form.addRow(_("Login"), self.admin_login)
+        form.addRow("", self.errors.add("login", _error_label(adm)))
+        self.admin_name = QLineEdit(adm)
+        form.addRow(_("Name shown"), self.admin_name)
+        form.addRow("", self.errors.add("display_name", _error_label(adm)))
+        self.password = QLineEdit(adm)
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(_("Password"), self.password)
+        form.addRow("", self.errors.add("password", _error_label(adm)))
+        self.password2 = QLineEdit(adm)
+        self.password2.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(_("Repeat the password"), self.password2)
+        form.addRow("", self.errors.add("password2", _error_label(adm)))
+        lay.addWidget(adm)
+
+        lay.addWidget(self.errors.add("general", _error_label(page)))
+        row = QHBoxLayout()
+        back = QPushButton(_("Back"), page)
+        back.clicked.connect(lambda: self.pages.setCurrentIndex(0))
+        row.addWidget(back)
+        row.addStretch(1)
+        self.create_button = QPushButton(_("Create the facility"), page)
+        self.create_button.setDefault(True)
+        self.create_button.clicked.connect(self.create_facility)
+        row.addWidget(self.create_button)
+        lay.addLayout(row)
+        return scroll
+
+    def _build_demo(self) -> QWidget:
+        page = QWidget(self)
+        lay = QVBoxLayout(page)
+        intro = QLabel(_("The demo is a made-up facility. Every demo account uses this "
+                         "password:"), page)
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+        self.demo_password = QLabel(DEMO_PASSWORD, page)
+        self.demo_password.setObjectName("secret")
+        self.demo_password.setFont(style.fixed_font(15))
+        self.demo_password.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.demo_password)
+        logins = QLabel(_("Logins: {logins} (administrator, intake staff, caseworker, "
+                          "manager).").format(logins=", ".join(DEMO_LOGINS)), page)
+        logins.setWordWrap(True)
+        lay.addWidget(logins)
+        self.demo_status = QLabel(page)
+        self.demo_status.setWordWrap(True)
+        lay.addWidget(self.demo_status)
+        self.demo_error = _error_label(page)
+        lay.addWidget(self.demo_error)
+        row = QHBoxLayout()
+        back = QPushButton(_("Back"), page)
+        back.clicked.connect(lambda: self.pages.setCurrentIndex(0))
+        row.addWidget(back)
+        row.addStretch(1)
+        self.demo_button = QPushButton(_("Create the demo"), page)
+        self.demo_button.setDefault(True)
+        self.demo_button.clicked.connect(self.create_demo)
+        row.addWidget(self.demo_button)
+        self.demo_login_button = QPushButton(_("Log in to the demo"), page)
+        self.demo_login_button.hide()
+        self.demo_login_button.clicked.connect(lambda: self.demo_ready.emit(self.db_path))
+        row.addWidget(self.demo_login_button)
+        lay.addLayout(row)
+        lay.addStretch(1)
+        return page
+
+    # -- path ------------------------------------------------------------------
+    def _show_path(self) -> None:
+        self.path_label.setText(_("Database file: {path}").format(path=self.db_path))
+
+    def choose_path(self) -> None:
+        name, _filter = QFileDialog.getSaveFileName(
+            self, _("Where to keep the database"), str(self.db_path),
+            _("ShelterDesk database (*.db)"))
+        if name:
+            self.set_path(Path(name))
+
+    def set_path(self, path: Path) -> None:
+        self.db_path = Path(path)
+        self._show_path()
+
+    # -- rooms table -------------------------------------------------------------
+    def add_room_row(self, name: str = "", family: bool = False, beds: str = "1") -> None:
+        r = self.rooms.rowCount()
+        self.rooms.insertRow(r)
+        self.rooms.setItem(r, 0, QTableWidgetItem(name))
+        check = QTableWidgetItem()
+        check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
+                       | Qt.ItemFlag.ItemIsSelectable)
+        check.setCheckState(Qt.CheckState.Checked if family else Qt.CheckState.Unchecked)
+        self.rooms.setItem(r, 1, check)
+        self.rooms.setItem(r, 2, QTableWidgetItem(beds))
+
+    def _remove_room_row(self) -> None:
+        row = self.rooms.currentRow()
+        if row >= 0:
+            self.rooms.removeRow(row)
+
+    def room_list(self) -> tuple[list[Room], list[FieldError]]:
+        """The rooms as typed, with a message per bad line (line numbers as
+        shown: 1 is the first room)."""
+        rooms, errors, seen = [], [], set()
+        for r in range(self.rooms.rowCount()):
+            name = (self.rooms.item(r, 0).text() if self.rooms.item(r, 0) else "").strip()
+            beds_text = self.rooms.item(r, 2).text() if self.rooms.item(r, 2) else ""
+            if not name and not beds_text.strip():
+                continue  # an empty line is ignored, not an error
+            family = self.rooms.item(r, 1).checkState() == Qt.CheckState.Checked
+            room = Room(None, name, family, beds=[Bed(None, None, b)
+                                                  for b in parse_beds(beds_text)])
+            prefix = _("Room line {n}: ").format(n=r + 1)
+            try:
+                check_room(room)
+            except ValidationError as e:
+                errors += [FieldError("rooms", prefix + m.message) for m in e.errors]
+                continue
+            if name in seen:
+                errors.append(FieldError("rooms", prefix + _("A room with this name exists "
+                                                             "already.")))
+            seen.add(name)
+            rooms.append(room)
+        return rooms, errors
+
+    # -- creating ----------------------------------------------------------------
+    def create_facility(self) -> None:
+        self.errors.clear()
+        facility = Facility(self.facility_name.text().strip(), self.capacity.value())
+        rooms, errors = self.room_list()
+        login = self.admin_login.text().strip()
+        name = self.admin_name.text().strip()
+        pw, pw2 = self.password.text(), self.password2.text()
+        errors += access.check_login(login) + access.check_password(pw)
+        if not facility.name:
+            errors.append(FieldError("facility_name", _("Enter the facility name.")))
+        if not name:
+            errors.append(FieldError("display_name", _("Enter the administrator's name.")))
+        if pw and pw != pw2:
+            errors.append(FieldError("password2", _("The passwords do not match.")))
+        if errors:
+            self.errors.show(errors, "general")
+            return
+        self.create_button.setEnabled(False)
+        path, kdf = self.db_path, self._kdf
+        run_task(self, lambda: access.create_facility(path, facility, rooms, login, name, pw,
+                                                      kdf=kdf),
+                 self._created, self._create_failed,
+                 _("Creating the encrypted database (this takes a few seconds)…"))
+
+    def _create_failed(self, error: BaseException) -> None:
+        self.create_button.setEnabled(True)
+        if isinstance(error, ValidationError):
+            self.errors.show(error.errors, "general")
+        else:
+            self.errors.show([FieldError("general", error_message(error))], "general")
+
+    def _created(self, result) -> None:
+        session, recovery = result
+        self._session = session
+        self.password.clear()
+        self.password2.clear()
+        self.recovery_dialog = RecoveryCodeDialog(recovery, self)
+        self.recovery_dialog.accepted.connect(self._recovery_sealed)
+        self.recovery_dialog.open()
+
+    def _recovery_sealed(self) -> None:
+        session, self._session = self._session, None
+        self.recovery_dialog = None
+        self.created.emit(session)
+
+    # -- demo ----------------------------------------------------------------------
+    def create_demo(self) -> None:
+        self.demo_error.hide()
+        self.demo_button.setEnabled(False)
+        path, kdf = self.db_path, self._kdf
+
+        def work():
+            session = create_demo(path, DEMO_PASSWORD, kdf=kdf)
+            session.lock()
+            return path
+
+        run_task(self, work, self._demo_created, self._demo_failed,
+                 _("Creating the demo database (this takes a few seconds)…"))
+
+    def _demo_created(self, path) -> None:
+        self.demo_status.setText(_("The demo database is ready. Log in with one of the logins "
+                                   "above and the password shown."))
+        self.demo_button.hide()
+        self.change_path.setEnabled(False)
+        self.demo_login_button.show()
+        self.demo_login_button.setDefault(True)
+        self.demo_login_button.setFocus()
+
+    def _demo_failed(self, error: BaseException) -> None:
+        self.demo_button.setEnabled(True)
+        self.demo_error.setText(error_message(error))
+        self.demo_error.show()

@@ -1,0 +1,107 @@
+"""GUI fixtures: the application set up as the program sets it up (translator,
+fonts, style), a demo database built once per test session with the cheap
+test KDF and copied per test, and a few residents with known kana."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from shelterdesk.core.models import Child, Resident, SafetyFlags, Stay
+from shelterdesk.store import access, stays
+from shelterdesk.store.demo import DEMO_PASSWORD, create_demo
+from shelterdesk.store.rooms import free_beds
+from shelterdesk.store.vault import TEST_KDF
+
+SHOTS = Path("/tmp/shots")
+
+
+@pytest.fixture(autouse=True)
+def _application(qapp):
+    from shelterdesk.gui.app import setup_application
+    setup_application(qapp)
+    yield
+
+
+def copy_db(src: Path, dst: Path) -> Path:
+    for suffix in ("", ".keys", ".keys.bak"):
+        s = Path(str(src) + suffix)
+        if s.exists():
+            shutil.copy2(s, str(dst) + suffix)
+    return dst
+
+
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    create_demo(path, DEMO_PASSWORD, kdf=TEST_KDF).lock()
+    return path
+
+
+@pytest.fixture
+def demo_path(_demo_template, tmp_path) -> Path:
+    return copy_db(_demo_template, tmp_path / "demo.db")
+
+
+def admit_resident(db, family: str, given: str, family_kana: str, given_kana: str, *,
+                   alias: str = "", safety: SafetyFlags | None = None, children: int = 0,
+                   days_ago: int = 10) -> int:
+    bed = free_beds(db)[0]
+    admitted = datetime.now().replace(microsecond=0, second=0) - timedelta(days=days_ago)
+    kids = [Child(family_name=family, given_name=f"子{i}", family_kana=family_kana,
+                  given_kana="こ", birth_date=date(2020, 1, 1 + i), sex="F")
+            for i in range(children)]
+    stay = stays.admit(db, stays.Admission(
+        resident=Resident(family_name=family, given_name=given, family_kana=family_kana,
+                          given_kana=given_kana, alias=alias, birth_date=date(1990, 4, 1),
+                          safety=safety or SafetyFlags()),
+        stay=Stay(admitted_at=admitted, admission_type="temporary_protection",
+                  main_complaint="dv_spouse", referral_source="police", bed_id=bed.bed_id),
+        children=kids))
+    return stay.resident_id
+
+
+@pytest.fixture
+def populated(db_path) -> Path:
+    """The empty test facility with three fictitious residents in residence."""
+    from tests.conftest import ADMIN, PASSWORD
+    s = access.unlock(db_path, ADMIN, PASSWORD)
+    try:
+        admit_resident(s.db, "見本", "花子", "みほん", "はなこ",
+                       safety=SafetyFlags(danger_level="high", danger_warning="来訪者に注意",
+                                          whereabouts_secret=True))
+        admit_resident(s.db, "架空", "桜", "かくう", "さくら", children=2, days_ago=3)
+        admit_resident(s.db, "試用", "恵", "しよう", "めぐみ", alias="メグさん")
+    finally:
+        s.lock()
+    return db_path
+
+
+def visible_texts(widget) -> list[str]:
+    """Every piece of text a person could read in the visible widgets under
+    ``widget`` (labels, fields, buttons, item views, the window title)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLabel, QLineEdit, QWidget
+    out = [widget.window().windowTitle()]
+    for w in [widget, *widget.findChildren(QWidget)]:
+        if not w.isVisible():
+            continue
+        if isinstance(w, QLabel | QAbstractButton):
+            out.append(w.text())
+        elif isinstance(w, QLineEdit):
+            out.append(w.text())
+        if isinstance(w, QAbstractItemView) and w.model() is not None:
+            m = w.model()
+            for r in range(m.rowCount()):
+                for c in range(m.columnCount()):
+                    out.append(str(m.data(m.index(r, c), Qt.ItemDataRole.DisplayRole) or ""))
+        out.append(w.toolTip())
+    return out
+
+
+def shot(widget, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    widget.grab().save(str(SHOTS / f"{name}.png"))
