@@ -453,8 +453,10 @@ def read_ledger(stays: bytes, children: bytes | None = None, *, today: date | No
 
     for group in residents:
         group.stays.sort(key=lambda s: (s.stay.admitted_on or date.min, s.row))
-        for ls in group.stays[1:]:
-            _merge(group.resident, as_written[ls.row])
+        if len(group.stays) > 1:
+            group.resident = as_written[group.stays[0].row]
+            for ls in group.stays[1:]:
+                _merge(group.resident, as_written[ls.row])
         dated = [s for s in group.stays if s.stay.admitted_on is not None]
         for i, later in enumerate(dated):
             for earlier in dated[:i]:
