@@ -1,0 +1,217 @@
+"""Preview, print or save a document built in memory.
+
+Why from memory: the intake and consent sheets carry her name, her children
+and the danger she is in. The PDF never touches the disk unless the person
+chooses a file in "Save as…"; preview reads it from a QBuffer and printing
+renders the pages straight to the printer. Every print and every save is
+audited (ids and document kind only, never names).
+
+A character no installed font covers would print as 〓; the person is told
+which ones *before* printing or saving, and may print anyway.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shelterdesk.gui.tasks import run_task
+from shelterdesk.gui.widgets.error_form import error_label, set_error
+from shelterdesk.i18n import N_, _
+from shelterdesk.store.vault import write_atomic
+
+DOCUMENTS = {"intake": N_("Intake sheet"), "consent": N_("House rules and consent sheet")}
+PRINT_DPI = 300
+
+
+def build_document(db, stay_id: int, doc: str, lang: str, staff_name: str = ""):
+    """Build the PDF (reports.*) — a plain function, run on a worker thread."""
+    if doc == "intake":
+        from shelterdesk.reports.intake_sheet import build_intake_sheet
+        return build_intake_sheet(db, stay_id, staff_name=staff_name)
+    if doc == "consent":
+        from shelterdesk.reports.consent_sheet import build_consent_sheet
+        return build_consent_sheet(db, stay_id, lang)
+    raise ValueError(f"unknown document {doc!r}")
+
+
+def open_document(session, stay_id: int, doc: str, lang: str, parent: QWidget,
+                  on_open=None, on_error=None):
+    """Build the document off the UI thread, then show the preview dialog
+    (non-blocking). ``on_open(dialog)`` and ``on_error(message)`` are called
+    on the UI thread."""
+    staff = session.account.display_name if session.account else ""
+
+    def done(result):
+        dlg = PdfPreviewDialog(session, result, stay_id, doc, lang, parent)
+        dlg.open()
+        if on_open:
+            on_open(dlg)
+
+    def failed(error):
+        msg = str(error) or _("The document could not be built.")
+        if on_error:
+            on_error(msg)
+        else:
+            QMessageBox.warning(parent, _("Document"), msg)
+
+    return run_task(parent, lambda: build_document(session.db, stay_id, doc, lang, staff),
+                    done, failed, _("Preparing the document…"))
+
+
+class PdfPreviewDialog(QDialog):
+    """``result`` is a reports PdfResult (``data``, ``pages``, ``missing``)."""
+
+    printed = Signal()
+    saved = Signal(str)
+
+    def __init__(self, session, result, stay_id: int, doc: str, lang: str,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.result = result
+        self.stay_id = stay_id
+        self.doc_kind = doc
+        self.lang = lang
+        self.setWindowTitle(f"{_(DOCUMENTS.get(doc, doc))} — " +
+                            _("stay no. {id}").format(id=stay_id))
+        self.resize(820, 900)
+
+        self._bytes = QByteArray(bytes(result.data))
+        self._buffer = QBuffer(self)
+        self._buffer.setData(self._bytes)
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document = QPdfDocument(self)
+        self.document.load(self._buffer)
+
+        lay = QVBoxLayout(self)
+        self.missing_label = QLabel()
+        self.missing_label.setWordWrap(True)
+        self.missing_label.setStyleSheet("color: #b00020; font-weight: bold;")
+        if result.missing:
+            self.missing_label.setText(self._missing_text())
+        self.missing_label.setVisible(bool(result.missing))
+        lay.addWidget(self.missing_label)
+        self.view = QPdfView(self)
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        lay.addWidget(self.view, 1)
+        self.error = error_label()
+        lay.addWidget(self.error)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(_("{n} page(s) · confidential (取扱注意)").format(
+            n=self.document.pageCount())))
+        row.addStretch(1)
+        self.print_button = QPushButton(_("Print…"))
+        self.save_button = QPushButton(_("Save as…"))
+        self.close_button = QPushButton(_("Close"))
+        self.print_button.clicked.connect(self.print_document)
+        self.save_button.clicked.connect(self.save_as)
+        self.close_button.clicked.connect(self.reject)
+        for b in (self.print_button, self.save_button, self.close_button):
+            row.addWidget(b)
+        self.print_button.setDefault(True)
+        lay.addLayout(row)
+
+    # -- warnings --------------------------------------------------------------
+    def _missing_text(self) -> str:
+        chars = " ".join(f"{c} ({f'U+{ord(c):04X}'})" for c in self.result.missing)
+        return _("These characters are not covered by any installed font and will print "
+                 "as 〓: {chars}").format(chars=chars)
+
+    def _accept_missing(self) -> bool:
+        if not self.result.missing:
+            return True
+        answer = QMessageBox.warning(
+            self, _("Characters that cannot be printed"),
+            self._missing_text() + "\n\n" + _("Continue anyway?"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _audit(self, action: str) -> None:
+        self.session.db.audit(action, "stay", self.stay_id,
+                              f"doc={self.doc_kind} lang={self.lang}")
+
+    # -- printing ----------------------------------------------------------------
+    def print_document(self) -> bool:
+        if not self._accept_missing():
+            return False
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(_(DOCUMENTS.get(self.doc_kind, self.doc_kind)))
+        dlg = QPrintDialog(printer, self)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return False
+        return self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> bool:
+        """Render every page onto ``printer`` (already chosen), then audit."""
+        painter = QPainter()
+        if not painter.begin(printer):
+            set_error(self.error, _("The printer could not be opened."))
+            return False
+        try:
+            dpi = min(printer.resolution(), PRINT_DPI)
+            for i in range(self.document.pageCount()):
+                if i:
+                    printer.newPage()
+                pts = self.document.pagePointSize(i)
+                img = self.document.render(i, QSize(int(pts.width() / 72 * dpi),
+                                                    int(pts.height() / 72 * dpi)))
+                area = QRectF(painter.viewport())
+                scale = min(area.width() / img.width(), area.height() / img.height())
+                target = QRectF(QPointF(0, 0), QRectF(img.rect()).size() * scale)
+                painter.drawImage(target, img)
+        finally:
+            painter.end()
+        self._audit("print")
+        set_error(self.error, "")
+        self.printed.emit()
+        return True
+
+    # -- saving --------------------------------------------------------------------
+    def suggested_name(self) -> str:
+        # Ids only: a file name is seen by anyone who looks at the stick.
+        return f"{self.doc_kind}-stay{self.stay_id}-{self.lang}.pdf"
+
+    def save_as(self) -> bool:
+        if not self._accept_missing():
+            return False
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Save the document"), str(Path.home() / self.suggested_name()),
+            _("PDF documents (*.pdf)"))
+        if not path:
+            return False
+        return self.save_to(Path(path))
+
+    def save_to(self, path: Path) -> bool:
+        """Write exactly where the person chose, atomically; audited."""
+        path = Path(path)
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+        try:
+            write_atomic(path, bytes(self.result.data))
+        except OSError as e:
+            set_error(self.error, _("The file could not be written: {reason}").format(
+                reason=e.strerror or e.__class__.__name__))
+            return False
+        self._audit("save")
+        set_error(self.error, "")
+        self.saved.emit(str(path))
+        return True

@@ -1,0 +1,65 @@
+"""The red band shown on every screen that shows a resident with safety flags.
+
+Why it exists: staff must never hand out her whereabouts, confirm she is
+here on the phone, or put her on the board under her legal name when a
+support measure, a protection order, a dangerous perpetrator or a secret
+whereabouts applies. The band is impossible to miss and is hidden only when
+no flag applies.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+
+from shelterdesk.core import codes
+from shelterdesk.core.models import SafetyFlags
+from shelterdesk.i18n import _
+
+
+def safety_lines(flags: SafetyFlags) -> list[str]:
+    """The flags as short sentences for a person, most urgent first."""
+    lines = []
+    if flags.danger_level:
+        text = _("Perpetrator danger: {level}").format(
+            level=codes.DANGER_LEVEL.label(flags.danger_level))
+        if flags.danger_warning.strip():
+            text += " — " + flags.danger_warning.strip()
+        lines.append(text)
+    if flags.whereabouts_secret:
+        lines.append(_("Whereabouts secret: never confirm she is here"))
+    if flags.protection_order in ("applied", "issued"):
+        lines.append(_("Protection order: {state}").format(
+            state=codes.PROTECTION_ORDER.label(flags.protection_order)))
+    if flags.support_measure:
+        lines.append(_("Support measure on the residence record applied"))
+    return lines
+
+
+class SafetyBanner(QFrame):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("safetyBanner")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(10, 6, 10, 6)
+        self.icon = QLabel("⚠")
+        self.icon.setObjectName("safetyBanner")
+        self.label = QLabel()
+        self.label.setObjectName("safetyBanner")
+        self.label.setWordWrap(True)
+        self.label.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.icon.setStyleSheet("color: #b00020; font-weight: bold; font-size: 16pt;")
+        lay.addWidget(self.icon)
+        lay.addWidget(self.label, 1)
+        self.setStyleSheet("QFrame#safetyBanner { background: #fde7ea; "
+                           "border: 2px solid #b00020; border-radius: 4px; }")
+        self.hide()
+
+    def set_flags(self, flags: SafetyFlags | None) -> None:
+        lines = safety_lines(flags) if flags else []
+        self.label.setText("\n".join(lines))
+        self.setAccessibleName(_("Safety warning") + ": " + " / ".join(lines))
+        self.setVisible(bool(lines))
+
+    def text(self) -> str:
+        return self.label.text()
