@@ -55,8 +55,15 @@ def fiscal_year_of(d: date) -> int:
 
 
 def fiscal_year_label(fy: int) -> str:
-    """令和4年度 for fiscal year 2022 (April 2022 – March 2023)."""
+    """令和4年度 for fiscal year 2022 (April 2022 – March 2023).
+
+    A fiscal year in whose first half a new era began takes the new era's
+    first year, as official statistics do: April 2019 – March 2020 is 令和元年度
+    (not 平成31年度), while 1988 (era changed in January 1989) stays 昭和63年度."""
     era, y = era_of(date(fy, 4, 1))
+    newer = era_of(date(fy, 9, 30))[0]
+    if newer != era:
+        era, y = newer, 1
     return f"{era.name}{_era_year_text(y)}年度"
 
 
