@@ -18,7 +18,7 @@ class GettextTranslator(QTranslator):
 
     def translate(self, context, source_text, disambiguation=None, n=-1):
         if not source_text:
-            return ""
+            return source_text
         ctx = context.decode() if isinstance(context, bytes) else (context or "")
         if ctx:
             marked = i18n.pgettext(ctx, source_text)
@@ -26,9 +26,10 @@ class GettextTranslator(QTranslator):
                 return marked
         if n is not None and n >= 0:
             return i18n.ngettext(source_text, source_text, n)
-        translated = i18n._(source_text)
-        # An empty answer tells Qt "not translated here" and it shows the source.
-        return translated if translated != source_text else ""
+        # Never answer "": from Python it arrives as an empty (not null) string
+        # and Qt would show nothing (it even makes QPageSize names empty and
+        # page layouts invalid). The msgid itself is the right fallback.
+        return i18n._(source_text)
 
     def isEmpty(self) -> bool:
         return False

@@ -17,6 +17,8 @@ from shelterdesk.store.rooms import free_beds
 from shelterdesk.store.vault import TEST_KDF
 
 SHOTS = Path("/tmp/shots")
+ADMIN = "admin"  # as in tests/conftest.py's facility
+PASSWORD = "correct horse 1"
 
 
 @pytest.fixture(autouse=True)
@@ -67,7 +69,6 @@ def admit_resident(db, family: str, given: str, family_kana: str, given_kana: st
 @pytest.fixture
 def populated(db_path) -> Path:
     """The empty test facility with three fictitious residents in residence."""
-    from tests.conftest import ADMIN, PASSWORD
     s = access.unlock(db_path, ADMIN, PASSWORD)
     try:
         admit_resident(s.db, "見本", "花子", "みほん", "はなこ",
@@ -78,6 +79,32 @@ def populated(db_path) -> Path:
     finally:
         s.lock()
     return db_path
+
+
+def type_into(widget, text: str) -> None:
+    """Type ``text`` key by key, as an input method delivers it (QTest's
+    keyClicks cannot send non-ASCII characters)."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+    for ch in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch))
+
+
+@pytest.fixture
+def type_text():
+    return type_into
+
+
+@pytest.fixture
+def texts():
+    return visible_texts
+
+
+@pytest.fixture
+def shoot():
+    return shot
 
 
 def visible_texts(widget) -> list[str]:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QFont, QPainter
+from PySide6.QtCore import QMarginsF, QRectF, Qt, Signal
+from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -94,11 +94,16 @@ class RecoveryCodeDialog(QDialog):
 
     def print_to(self, printer: QPrinter) -> None:
         """One A4 page: what the code is, the code, where to keep it."""
+        if not printer.pageLayout().isValid():  # no printer driver said what it has
+            printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
+                                              QPageLayout.Orientation.Portrait,
+                                              QMarginsF(20, 20, 20, 20),
+                                              QPageLayout.Unit.Millimeter))
         painter = QPainter()
         if not painter.begin(printer):
             return
         try:
-            page = printer.pageLayout().paintRectPixels(printer.resolution())
+            page = painter.window()
             dpi = printer.resolution()
             y = 0.0
             width = float(page.width())
