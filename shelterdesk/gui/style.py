@@ -45,8 +45,8 @@ QHeaderView::section {{ background: #ebe9e4; padding: 4px; border: none;
 QLabel[role="error"] {{ color: {DANGER}; }}
 QLabel[role="title"] {{ font-size: 16pt; font-weight: bold; }}
 QLabel[role="hint"] {{ color: #555; }}
-QFrame#safetyBanner {{ background: {DANGER_BG}; border: 2px solid {DANGER}; border-radius: 4px; }}
-QLabel#safetyBanner {{ color: {DANGER}; font-weight: bold; }}
+.QFrame#safetyBanner {{ background: {DANGER_BG}; border: 2px solid {DANGER}; border-radius: 4px; }}
+QLabel#safetyBanner {{ color: {DANGER}; font-weight: bold; background: transparent; border: none; }}
 QLabel#secret {{ font-family: "{FIXED_FAMILY}"; font-size: 15pt; background: white;
     border: 1px solid #9c998f; padding: 10px; }}
 """

@@ -107,25 +107,36 @@ def shoot():
     return shot
 
 
-def visible_texts(widget) -> list[str]:
-    """Every piece of text a person could read in the visible widgets under
-    ``widget`` (labels, fields, buttons, item views, the window title)."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLabel, QLineEdit, QWidget
-    out = [widget.window().windowTitle()]
-    for w in [widget, *widget.findChildren(QWidget)]:
-        if not w.isVisible():
+def visible_texts(widget=None) -> list[str]:
+    """Every piece of text a person could read in any visible window (labels,
+    fields, buttons, item views and their tooltips, window titles)."""
+    from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QApplication,
+        QLabel,
+        QLineEdit,
+        QWidget,
+    )
+    out = []
+    for top in QApplication.topLevelWidgets():
+        if not top.isVisible():
             continue
-        if isinstance(w, QLabel | QAbstractButton):
-            out.append(w.text())
-        elif isinstance(w, QLineEdit):
-            out.append(w.text())
-        if isinstance(w, QAbstractItemView) and w.model() is not None:
-            m = w.model()
-            for r in range(m.rowCount()):
-                for c in range(m.columnCount()):
-                    out.append(str(m.data(m.index(r, c), Qt.ItemDataRole.DisplayRole) or ""))
-        out.append(w.toolTip())
+        out.append(top.windowTitle())
+        for w in [top, *top.findChildren(QWidget)]:
+            if not w.isVisible():
+                continue
+            if isinstance(w, QLabel | QAbstractButton | QLineEdit):
+                out.append(w.text())
+            out.append(w.toolTip())
+            if isinstance(w, QAbstractItemView) and w.model() is not None:
+                m = w.model()
+                columns = 1 if isinstance(m, QAbstractListModel) else m.columnCount(QModelIndex())
+                for r in range(m.rowCount(QModelIndex())):
+                    for c in range(columns):
+                        for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                            out.append(str(m.data(m.index(r, c), role) or ""))
     return out
 
 

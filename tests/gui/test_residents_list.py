@@ -1,0 +1,163 @@
+"""The residents list: search as you type (kana folding), views, sorting,
+safety marks, keyboard, and opening a profile (audited)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+
+from shelterdesk.gui.main_window import MainWindow
+from shelterdesk.gui.models.residents import COL_ADMITTED, COL_KANA, COL_NAME, COL_SAFETY
+from shelterdesk.gui.views.profile import ProfileView
+from shelterdesk.gui.views.residents import ResidentsPage
+from shelterdesk.gui.widgets.safety import SAFETY_ROLE
+from shelterdesk.store import access, stays
+from shelterdesk.store import residents as repo
+
+ADMIN, PASSWORD = "admin", "correct horse 1"
+
+
+def names(page: ResidentsPage) -> list[str]:
+    m = page.model
+    return [m.data(m.index(r, COL_NAME)) for r in range(m.rowCount())]
+
+
+def test_search_as_you_type_folds_kana_and_width(qtbot, populated, type_text):
+    s = access.unlock(populated, ADMIN, PASSWORD)
+    page = ResidentsPage(s.db)
+    qtbot.addWidget(page)
+    with qtbot.waitActive(page):
+        page.show()
+        page.activateWindow()
+    assert sorted(names(page)) == sorted(["見本 花子", "架空 桜", "メグさん"])
+    qtbot.keySequence(page, QKeySequence.StandardKey.Find)
+    assert page.search.hasFocus()
+    type_text(page.search, "ミホン")  # katakana finds the hiragana みほん
+    qtbot.waitUntil(lambda: names(page) == ["見本 花子"], timeout=2000)
+    page.search.clear()
+    type_text(page.search, "ｶｸｳ")  # half-width katakana finds かくう
+    qtbot.waitUntil(lambda: names(page) == ["架空 桜"], timeout=2000)
+    page.search.clear()
+    type_text(page.search, "メグ")  # the alias
+    qtbot.waitUntil(lambda: names(page) == ["メグさん"], timeout=2000)
+    page.search.clear()
+    type_text(page.search, "見本")  # kanji
+    qtbot.waitUntil(lambda: names(page) == ["見本 花子"], timeout=2000)
+    assert page.count_label.text() == "1 resident"
+    s.lock()
+
+
+def test_views_sorting_marks_and_opening_a_profile(qtbot, populated, shoot):
+    s = access.unlock(populated, ADMIN, PASSWORD)
+    s.kdf = None
+    window = MainWindow(s, populated, idle_ms=60_000)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    page = window.residents_page
+    m = page.model
+    # kana order by default; a click on the header sorts in SQL, twice reverses
+    assert [m.data(m.index(r, COL_KANA)) for r in range(3)] == [
+        "かくう さくら", "しよう めぐみ", "みほん はなこ"]
+    header = page.table.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=_section_center(header, COL_ADMITTED))
+    assert m.sort_key == "admitted"
+    dates = [m.row_at(r).admitted_on for r in range(3)]
+    assert dates == sorted(dates)
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=_section_center(header, COL_ADMITTED))
+    assert m.descending
+    assert [m.row_at(r).admitted_on for r in range(3)] == sorted(dates, reverse=True)
+
+    # the safety mark: a badge and a tooltip naming every flag
+    row = next(r for r in range(3) if m.data(m.index(r, COL_NAME)) == "見本 花子")
+    assert m.data(m.index(row, COL_SAFETY)) == "Caution"
+    assert m.data(m.index(row, COL_SAFETY), SAFETY_ROLE).any
+    tip = m.data(m.index(row, COL_SAFETY), Qt.ItemDataRole.ToolTipRole)
+    assert "Perpetrator danger: High — 来訪者に注意" in tip
+    assert "Whereabouts secret" in tip
+    other = next(r for r in range(3) if m.data(m.index(r, COL_NAME)) == "架空 桜")
+    assert m.data(m.index(other, COL_SAFETY)) == ""
+    shoot(window, "residents_test")
+
+    # discharge one; "In residence" drops her, "Discharged" shows only her
+    rid = m.row_at(other).resident_id
+    stay = stays.open_stay_of(s.db, rid)
+    stays.discharge(s.db, stay.id, stay.admitted_on, "independent")
+    page.refresh()
+    assert "架空 桜" not in names(page)
+    page.view_buttons.button(2).click()
+    assert names(page) == ["架空 桜"]
+    page.view_buttons.button(1).click()
+    assert len(names(page)) == 3
+
+    # keyboard: type, Down into the table, Enter opens her profile (audited)
+    page.view_buttons.button(0).click()
+    page.search.setFocus()
+    qtbot.keyClicks(page.search, "hana")  # no romaji match: nothing, and nothing breaks
+    page.apply_search()
+    assert names(page) == []
+    page.search.clear()
+    page.apply_search()
+    views_before = s.db.query_one("SELECT count(*) FROM audit WHERE action='view'")[0]
+    page.search.setFocus()
+    qtbot.keyClick(page.search, Qt.Key.Key_Down)
+    assert page.table.hasFocus()
+    target = m.row_at(page.table.currentIndex().row())
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    profile = window.pages["resident"]
+    assert isinstance(profile, ProfileView)
+    assert window.current_page() == "resident"
+    assert s.db.query_one("SELECT count(*) FROM audit WHERE action='view' AND entity_id=?",
+                          (target.resident_id,))[0] == 1
+    assert s.db.query_one("SELECT count(*) FROM audit WHERE action='view'")[0] == views_before + 1
+    ids = str(target.stay_id)
+    table = profile.stays_table
+    assert table.item(0, 0).text() == ids
+    qtbot.mouseClick(profile.back_button, Qt.MouseButton.LeftButton)
+    assert window.current_page() == "residents"
+    assert "resident" not in window.pages
+    window.close()
+
+
+def test_double_click_opens_and_the_profile_shows_safety_first(qtbot, populated, shoot):
+    s = access.unlock(populated, ADMIN, PASSWORD)
+    window = MainWindow(s, populated, idle_ms=60_000)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    page = window.residents_page
+    m = page.model
+    row = next(r for r in range(m.rowCount()) if m.data(m.index(r, COL_NAME)) == "見本 花子")
+    index = m.index(row, COL_NAME)
+    rect = page.table.visualRect(index)
+    # a real double click arrives as press, release, double-click, release
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    profile = window.pages["resident"]
+    assert profile.banner.isVisible()
+    assert "Whereabouts secret" in profile.banner.text()
+    shoot(window, "profile_test")
+    window.close()
+
+
+def _section_center(header, section):
+    from PySide6.QtCore import QPoint
+    x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
+    return QPoint(x, header.height() // 2)
+
+
+def test_the_model_fetches_further_pages(qtbot, populated, monkeypatch):
+    from shelterdesk.gui.models import residents as model_module
+    monkeypatch.setattr(model_module, "PAGE_SIZE", 2)
+    s = access.unlock(populated, ADMIN, PASSWORD)
+    m = model_module.ResidentsModel(s.db)
+    m.reload()
+    assert m.rowCount() == 2 and m.total == 3 and m.canFetchMore()
+    m.fetchMore()
+    assert m.rowCount() == 3 and not m.canFetchMore()
+    assert repo.count_residents(s.db) == 3
+    s.lock()
