@@ -17,10 +17,9 @@ from shelterdesk.store.demo import DEMO_PASSWORD
 from shelterdesk.store.rooms import list_rooms
 from shelterdesk.store.vault import TEST_KDF
 
-from conftest import type_into  # tests/gui/conftest.py
 
-
-def _fill_create_form(qtbot, screen: FirstRunScreen, *, repeat: str = "long enough 1") -> None:
+def _fill_create_form(qtbot, screen: FirstRunScreen, type_into, *,
+                      repeat: str = "long enough 1") -> None:
     qtbot.mouseClick(screen.create_choice, Qt.MouseButton.LeftButton)
     type_into(screen.facility_name, "架空の家")
     screen.capacity.setValue(8)
@@ -31,13 +30,13 @@ def _fill_create_form(qtbot, screen: FirstRunScreen, *, repeat: str = "long enou
     qtbot.keyClicks(screen.password2, repeat)
 
 
-def test_create_facility_shows_recovery_code_once_then_main_window(qtbot, tmp_path, shoot):
+def test_create_facility_shows_recovery_code_once_then_main_window(qtbot, tmp_path, shoot,
+                                                                   type_text):
     path = tmp_path / "new.db"
     controller = Controller(path, kdf=TEST_KDF)
     screen = controller.start()
-    qtbot.addWidget(screen)
     assert isinstance(screen, FirstRunScreen)
-    _fill_create_form(qtbot, screen)
+    _fill_create_form(qtbot, screen, type_text)
     qtbot.mouseClick(screen.create_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: screen.recovery_dialog is not None
                     and screen.recovery_dialog.isVisible(), timeout=10_000)
@@ -78,12 +77,13 @@ def test_create_facility_shows_recovery_code_once_then_main_window(qtbot, tmp_pa
     s.lock()
 
 
-def test_create_refuses_bad_input_next_to_the_field_and_writes_nothing(qtbot, tmp_path):
+def test_create_refuses_bad_input_next_to_the_field_and_writes_nothing(qtbot, tmp_path,
+                                                                       type_text):
     path = tmp_path / "new.db"
     screen = FirstRunScreen(path, kdf=TEST_KDF)
     qtbot.addWidget(screen)
     screen.show()
-    _fill_create_form(qtbot, screen, repeat="something else")
+    _fill_create_form(qtbot, screen, type_text, repeat="something else")
     screen.add_room_row("101", False, "1")  # a second room 101
     screen.admin_login.setText("見本")  # not ASCII
     qtbot.mouseClick(screen.create_button, Qt.MouseButton.LeftButton)
@@ -99,7 +99,6 @@ def test_demo_shows_its_password_and_logs_in(qtbot, tmp_path):
     path = tmp_path / "demo.db"
     controller = Controller(path, kdf=TEST_KDF)
     screen = controller.start()
-    qtbot.addWidget(screen)
     qtbot.mouseClick(screen.demo_choice, Qt.MouseButton.LeftButton)
     assert screen.demo_password.isVisible()
     assert screen.demo_password.text() == DEMO_PASSWORD
@@ -108,7 +107,6 @@ def test_demo_shows_its_password_and_logs_in(qtbot, tmp_path):
     assert path.exists()
     qtbot.mouseClick(screen.demo_login_button, Qt.MouseButton.LeftButton)
     login = controller.window
-    qtbot.addWidget(login)
     assert isinstance(login, LoginScreen)
     assert login.panel.ui.login.text() == "admin"
     qtbot.keyClicks(login.panel.ui.password, DEMO_PASSWORD)
