@@ -1,0 +1,330 @@
+"""Rooms and beds: who sleeps where, which beds are free, moving a resident.
+
+Why the alias setting matters: the board is the screen most often left open
+where a visitor, a contractor or another resident can glance at it. When the
+facility chose to show aliases (meta ``board_shows_alias`` = '1', the
+default), a woman registered without an alias is shown by her resident
+number, never by her legal name. Only administrators change the setting.
+
+Moving a resident moves her stay to another bed; her companion children
+belong to the stay and so move with her. Out-of-service rooms are shown greyed
+and offer no beds.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shelterdesk.gui.widgets.error_form import error_label, set_error
+from shelterdesk.gui.widgets.safety_banner import safety_lines
+from shelterdesk.i18n import _, ngettext
+from shelterdesk.store import residents as residents_repo
+from shelterdesk.store import rooms, stays
+from shelterdesk.store.errors import StoreError
+
+FREE_BG = QColor("#e3f4e1")
+OUT_OF_SERVICE_FG = QColor("#9a9a9a")
+ROLE_BED = Qt.ItemDataRole.UserRole
+ROLE_STAY = Qt.ItemDataRole.UserRole + 1
+ROLE_RESIDENT = Qt.ItemDataRole.UserRole + 2
+COL_BED, COL_OCCUPANT, COL_CHILDREN, COL_SAFETY, COL_STATUS = range(5)
+
+
+class BedBoard(QWidget):
+    """The board. Construct with the session; ``refresh()`` after changes
+    made elsewhere (the main window calls it when the page is shown)."""
+
+    #: "Open her record" (resident_id).
+    openResident = Signal(int)
+    #: A resident was moved (stay_id).
+    moved = Signal(int)
+
+    def __init__(self, session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.db = session.db
+        lay = QVBoxLayout(self)
+        title = QLabel(_("Rooms and beds"))
+        title.setProperty("role", "title")
+        title.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        lay.addWidget(title)
+        top = QHBoxLayout()
+        self.summary = QLabel()
+        top.addWidget(self.summary, 1)
+        self.alias_toggle = QCheckBox(_("Show aliases instead of names"))
+        self.alias_toggle.setToolTip(_("Residents without an alias are shown by their number."))
+        is_admin = bool(session.account and session.account.has("admin"))
+        self.alias_toggle.setEnabled(is_admin)
+        self.alias_toggle.toggled.connect(self._toggle_alias)
+        top.addWidget(self.alias_toggle)
+        lay.addLayout(top)
+
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(5)
+        self.tree.setHeaderLabels([_("Room / bed"), _("Occupant"), _("Children"), _("Safety"),
+                                   _("Status")])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setAlternatingRowColors(False)
+        self.tree.itemActivated.connect(self._activated)
+        self.tree.currentItemChanged.connect(self._update_buttons)
+        lay.addWidget(self.tree, 1)
+        row = QHBoxLayout()
+        self.move_button = QPushButton(_("Move to another bed…"))
+        self.open_button = QPushButton(_("Open her record"))
+        self.refresh_button = QPushButton(_("Refresh"))
+        self.move_button.clicked.connect(self.move_selected)
+        self.open_button.clicked.connect(self._open_selected)
+        self.refresh_button.clicked.connect(self.refresh)
+        for b in (self.move_button, self.open_button):
+            row.addWidget(b)
+        row.addStretch(1)
+        row.addWidget(self.refresh_button)
+        lay.addLayout(row)
+        self.error = error_label()
+        lay.addWidget(self.error)
+        self.refresh()
+
+    # -- content -----------------------------------------------------------------
+    def shows_alias(self) -> bool:
+        return self.db.get_meta("board_shows_alias", "1") == "1"
+
+    def refresh(self) -> None:
+        keep = self.selected_bed_id()
+        aliases = self.shows_alias()
+        self.alias_toggle.blockSignals(True)
+        self.alias_toggle.setChecked(aliases)
+        self.alias_toggle.blockSignals(False)
+        board = rooms.bed_board(self.db)
+        flags = {r.resident_id: r.safety for r in residents_repo.list_residents(
+            self.db, residents_repo.VIEW_IN_RESIDENCE, limit=10000)}
+        self.tree.clear()
+        room_item = None
+        last_room = None
+        bold = QFont()
+        bold.setBold(True)
+        free = usable = occupied = 0
+        for b in board:
+            if b.room_id != last_room:
+                last_room = b.room_id
+                kind = _("family room") if b.family_room else _("single room")
+                text = _("Room {room} ({kind})").format(room=b.room, kind=kind)
+                room_item = QTreeWidgetItem([text])
+                room_item.setFirstColumnSpanned(True)
+                room_item.setFont(COL_BED, bold)
+                room_item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                if b.out_of_service:
+                    room_item.setText(COL_BED, text + " — " + _("out of service"))
+                    room_item.setForeground(COL_BED, QBrush(OUT_OF_SERVICE_FG))
+                self.tree.addTopLevelItem(room_item)
+            item = QTreeWidgetItem([_("Bed {bed}").format(bed=b.bed)])
+            item.setData(COL_BED, ROLE_BED, b.bed_id)
+            item.setData(COL_BED, ROLE_STAY, b.stay_id)
+            item.setData(COL_BED, ROLE_RESIDENT, b.resident_id)
+            if b.out_of_service:
+                item.setText(COL_STATUS, _("out of service"))
+                for c in range(5):
+                    item.setForeground(c, QBrush(OUT_OF_SERVICE_FG))
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            elif b.stay_id is None:
+                free += 1
+                usable += 1
+                item.setText(COL_STATUS, _("free"))
+                for c in range(5):
+                    item.setBackground(c, QBrush(FREE_BG))
+            else:
+                usable += 1
+                occupied += 1
+                item.setText(COL_OCCUPANT, self._occupant(b, aliases))
+                item.setText(COL_CHILDREN, str(b.children) if b.children else "")
+                item.setText(COL_STATUS, _("occupied"))
+                lines = safety_lines(flags[b.resident_id]) if b.resident_id in flags else []
+                if lines:
+                    item.setText(COL_SAFETY, "⚠ " + lines[0])
+                    item.setToolTip(COL_SAFETY, "\n".join(lines))
+                    item.setForeground(COL_SAFETY, QBrush(QColor("#b00020")))
+            room_item.addChild(item)
+        self.tree.expandAll()
+        for c in range(5):
+            self.tree.resizeColumnToContents(c)
+        self.summary.setText(ngettext("{free} bed free of {n}", "{free} beds free of {n}",
+                                      usable).format(free=free, n=usable)
+                             + " · " + _("{n} occupied").format(n=occupied))
+        if keep is None or not self.select_bed(keep):
+            self._select_first_bed()
+        self._update_buttons()
+
+    def _occupant(self, b: rooms.BedState, aliases: bool) -> str:
+        if aliases:
+            return b.occupant_alias or _("(no alias) resident no. {id}").format(
+                id=b.resident_id)
+        return b.occupant_name or b.occupant_alias
+
+    def _bed_items(self):
+        for i in range(self.tree.topLevelItemCount()):
+            room = self.tree.topLevelItem(i)
+            for j in range(room.childCount()):
+                yield room.child(j)
+
+    def occupant_text(self, bed_id: int) -> str:
+        for item in self._bed_items():
+            if item.data(COL_BED, ROLE_BED) == bed_id:
+                return item.text(COL_OCCUPANT)
+        raise KeyError(bed_id)
+
+    def status_text(self, bed_id: int) -> str:
+        for item in self._bed_items():
+            if item.data(COL_BED, ROLE_BED) == bed_id:
+                return item.text(COL_STATUS)
+        raise KeyError(bed_id)
+
+    def select_bed(self, bed_id: int) -> bool:
+        for item in self._bed_items():
+            if item.data(COL_BED, ROLE_BED) == bed_id:
+                self.tree.setCurrentItem(item)
+                return True
+        return False
+
+    def _select_first_bed(self) -> None:
+        for item in self._bed_items():
+            self.tree.setCurrentItem(item)
+            return
+
+    def selected_bed_id(self) -> int | None:
+        item = self.tree.currentItem() if hasattr(self, "tree") else None
+        return item.data(COL_BED, ROLE_BED) if item else None
+
+    def _selected(self, role):
+        item = self.tree.currentItem()
+        return item.data(COL_BED, role) if item else None
+
+    def _update_buttons(self, *_args) -> None:
+        occupied = self._selected(ROLE_STAY) is not None
+        self.move_button.setEnabled(occupied)
+        self.open_button.setEnabled(occupied)
+
+    # -- actions -------------------------------------------------------------------
+    def _activated(self, item, _col) -> None:
+        if item.data(COL_BED, ROLE_STAY) is not None:
+            self.move_selected()
+
+    def _open_selected(self) -> None:
+        rid = self._selected(ROLE_RESIDENT)
+        if rid is not None:
+            self.openResident.emit(rid)
+
+    def move_selected(self) -> None:
+        stay_id = self._selected(ROLE_STAY)
+        if stay_id is None:
+            return
+        dlg = MoveBedDialog(self.session, stay_id, self)
+        dlg.moved.connect(self._after_move)
+        dlg.open()
+        self.move_dialog = dlg
+
+    def _after_move(self, stay_id: int, bed_id: int) -> None:
+        self.refresh()
+        self.select_bed(bed_id)
+        self.moved.emit(stay_id)
+
+    def _toggle_alias(self, on: bool) -> None:
+        try:
+            self.session.require("admin")
+            with self.db.transaction():
+                self.db.set_meta("board_shows_alias", "1" if on else "0")
+                self.db.audit("update", "setting", None, f"board_shows_alias={int(on)}")
+        except StoreError as e:
+            set_error(self.error, str(e))
+        self.refresh()
+
+
+class MoveBedDialog(QDialog):
+    """Choose a free bed for the stay; Enter moves."""
+
+    moved = Signal(int, int)  # stay_id, bed_id
+
+    def __init__(self, session, stay_id: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.stay_id = stay_id
+        self.setWindowTitle(_("Move to another bed"))
+        s = stays.get_stay(session.db, stay_id)
+        room, bed = rooms.bed_label(session.db, s.bed_id)
+        lay = QVBoxLayout(self)
+        n = len(s.child_ids)
+        text = _("Stay no. {id}, now in room {room}, bed {bed}.").format(
+            id=stay_id, room=room or "—", bed=bed or "—")
+        if n:
+            text += " " + ngettext("Her child moves with her.",
+                                   "Her {n} children move with her.", n).format(n=n)
+        info = QLabel(text)
+        info.setWordWrap(True)
+        lay.addWidget(info)
+        self.beds = QListWidget()
+        for b in rooms.free_beds(session.db):
+            kind = _("family room") if b.family_room else _("single room")
+            item = QListWidgetItem(_("Room {room}, bed {bed} ({kind})").format(
+                room=b.room, bed=b.bed, kind=kind))
+            item.setData(Qt.ItemDataRole.UserRole, b.bed_id)
+            self.beds.addItem(item)
+            if n and b.family_room and self.beds.currentRow() < 0:
+                self.beds.setCurrentItem(item)
+        if self.beds.count() and self.beds.currentRow() < 0:
+            self.beds.setCurrentRow(0)
+        self.beds.itemActivated.connect(lambda _i: self.move())
+        lay.addWidget(self.beds, 1)
+        self.error = error_label()
+        if not self.beds.count():
+            set_error(self.error, _("No bed is free."))
+        lay.addWidget(self.error)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.move_button = QPushButton(_("Move"))
+        self.move_button.setDefault(True)
+        self.move_button.setEnabled(self.beds.count() > 0)
+        cancel = QPushButton(_("Cancel"))
+        self.move_button.clicked.connect(self.move)
+        cancel.clicked.connect(self.reject)
+        row.addWidget(self.move_button)
+        row.addWidget(cancel)
+        lay.addLayout(row)
+        self.beds.setFocus()
+
+    def choose(self, bed_id: int) -> bool:
+        for i in range(self.beds.count()):
+            if self.beds.item(i).data(Qt.ItemDataRole.UserRole) == bed_id:
+                self.beds.setCurrentRow(i)
+                return True
+        return False
+
+    def move(self) -> bool:
+        item = self.beds.currentItem()
+        if item is None:
+            return False
+        bed_id = item.data(Qt.ItemDataRole.UserRole)
+        try:
+            stays.move_bed(self.session.db, self.stay_id, bed_id)
+        except StoreError as e:
+            set_error(self.error, str(e))
+            return False
+        except ValueError as e:  # ValidationError: the bed was taken meanwhile
+            set_error(self.error, str(e))
+            return False
+        self.moved.emit(self.stay_id, bed_id)
+        self.accept()
+        return True
