@@ -168,6 +168,19 @@ def discharge(db, stay_id: int, on: date, destination: str, note: str = "") -> S
     return s
 
 
+def link_child(db, stay_id: int, child_id: int) -> None:
+    """Record that her child ``child_id`` is with her on stay ``stay_id`` (a
+    child added on the record after intake). The child must be hers."""
+    s = get_stay(db, stay_id)
+    row = db.query_one("SELECT resident_id FROM child WHERE id=?", (child_id,))
+    if row is None or row[0] != s.resident_id:
+        raise NotFound(_("This child is not recorded for her."))
+    with db.transaction() as con:
+        con.execute("INSERT OR IGNORE INTO stay_child(stay_id, child_id) VALUES (?,?)",
+                    (stay_id, child_id))
+        db.audit("update", "stay", stay_id, f"child={child_id}")
+
+
 def move_bed(db, stay_id: int, bed_id: int | None) -> None:
     """Move her (and so her children, who stay with her) to another bed."""
     s = get_stay(db, stay_id)
