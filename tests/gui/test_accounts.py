@@ -1,0 +1,130 @@
+"""Staff accounts: adding one (it can log in), disabling it (it cannot),
+rotating the data key afterwards, changing one's own password, settings."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from shelterdesk.gui.dialogs.accounts import (
+    AccountsPanel,
+    AddAccountDialog,
+    ChangeOwnPasswordDialog,
+    SettingsDialog,
+)
+from shelterdesk.gui.main_window import MainWindow
+from shelterdesk.store import access
+
+ADMIN, PASSWORD = "admin", "correct horse 1"
+
+
+@pytest.fixture
+def admin(session):
+    return session
+
+
+def _ok(qtbot, dialog) -> None:
+    qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Ok),
+                     Qt.MouseButton.LeftButton)
+
+
+def test_add_account_then_it_unlocks_and_disabling_prevents_login(qtbot, admin, db_path,
+                                                                   type_text, shoot):
+    answers = []
+
+    def ask(_parent, _title, text):
+        answers.append(text)
+        return True
+
+    panel = AccountsPanel(admin, ask=ask)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
+    dialog = panel.dialog
+    assert isinstance(dialog, AddAccountDialog) and dialog.isVisible()
+    # Mistakes are shown next to their fields; nothing is written.
+    dialog.login.setText("bad login!")
+    dialog.password.setText("short")
+    _ok(qtbot, dialog)
+    assert dialog.errors.text("login") and dialog.errors.text("password")
+    assert dialog.errors.text("roles") == "Choose at least one role."
+    assert dialog.isVisible()
+    dialog.login.setText("nightdesk")
+    type_text(dialog.display_name, "見本 夜勤")
+    dialog.role_boxes["intake"].setChecked(True)
+    dialog.role_boxes["caseworker"].setChecked(True)
+    dialog.password.setText("night desk 1")
+    dialog.password2.setText("night desk 1")
+    shoot(dialog, "account_add")
+    _ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    logins = [panel.table.item(r, 0).text() for r in range(panel.table.rowCount())]
+    assert "nightdesk" in logins
+    roles = panel.table.item(logins.index("nightdesk"), 2).text()
+    assert roles == "Intake staff, Caseworker"
+    shoot(panel, "accounts_test")
+
+    s2 = access.unlock(db_path, "nightdesk", "night desk 1")
+    assert s2.account.roles == {"intake", "caseworker"}
+    s2.lock()
+
+    panel.select_login("nightdesk")
+    assert panel.disable_button.isEnabled()
+    qtbot.mouseClick(panel.disable_button, Qt.MouseButton.LeftButton)
+    assert answers[0].startswith("Disable nightdesk?")
+    assert answers[1].startswith("Rotate the data key now?")
+    qtbot.waitUntil(lambda: panel.message.text() == "The data key was rotated.", timeout=10_000)
+    assert panel.table.item(logins.index("nightdesk"), 3).text() == "disabled"
+    with pytest.raises(access.WrongPassword):
+        access.unlock(db_path, "nightdesk", "night desk 1")
+    # the administrator's own password still opens the re-keyed database
+    access.unlock(db_path, ADMIN, PASSWORD).lock()
+
+
+def test_the_last_administrator_cannot_be_disabled(qtbot, admin):
+    panel = AccountsPanel(admin, ask=lambda *_a: True)
+    qtbot.addWidget(panel)
+    panel.select_login(ADMIN)
+    panel.disable_selected()
+    assert "last administrator" in panel.message.text() or "own account" in panel.message.text()
+    assert not access.list_accounts(admin.db)[0].disabled
+
+
+def test_change_own_password_and_settings(qtbot, admin, db_path):
+    dialog = ChangeOwnPasswordDialog(admin)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    dialog.old.setText("not my password")
+    dialog.password.setText("brand new pass 2")
+    dialog.password2.setText("brand new pass 2")
+    _ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: bool(dialog.errors.text("old_password")), timeout=5000)
+    assert dialog.errors.text("old_password") == "The current password is wrong."
+    dialog.old.setText(PASSWORD)
+    _ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    access.unlock(db_path, ADMIN, "brand new pass 2").lock()
+
+    settings = SettingsDialog(admin)
+    qtbot.addWidget(settings)
+    settings.open()
+    assert settings.idle.value() == 5
+    settings.idle.setValue(12)
+    _ok(qtbot, settings)
+    qtbot.waitUntil(lambda: not settings.isVisible(), timeout=5000)
+    assert admin.facility().idle_lock_minutes == 12
+
+
+def test_accounts_page_is_for_administrators_only(qtbot, admin, db_path):
+    access.add_account(admin, "desk", "受付 テスト", {"intake"}, "desk desk 1")
+    window = MainWindow(admin, db_path, idle_ms=60_000)
+    qtbot.addWidget(window)
+    assert "accounts" in window.pages and window.accounts_action.isEnabled()
+    window.lock()
+    s = access.unlock(db_path, "desk", "desk desk 1")
+    window._unlocked(s)
+    assert "accounts" not in window.pages
+    assert not window.accounts_action.isEnabled()
+    assert not window.settings_action.isEnabled()
+    assert window.password_action.isEnabled()
+    window.close()
