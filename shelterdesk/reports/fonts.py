@@ -110,6 +110,33 @@ class FontsUnavailable(RuntimeError):
     """The main Japanese font is not installed; nothing can be printed."""
 
 
+def _install_shaping_guard() -> None:
+    """ReportLab 5.1 shapes a multi-font "word" (say 𠮷子: HanaMinA + BIZ UD)
+    with the *first* font's glyph ids and then looks them up in the other
+    fonts, which crashes (IndexError) or draws wrong glyphs. Shape a word only
+    when all of it is in one shapable font; anything else is laid out as
+    before. Devanagari words are always one font here (alphabetic words stay
+    whole), so Nepali still gets its conjuncts."""
+    from reportlab.pdfbase import ttfonts
+    from reportlab.platypus import paragraph
+
+    original = ttfonts.shapeFragWord
+    if getattr(original, "_shelterdesk_guard", False):
+        return
+
+    def guarded(w, *args, **kwargs):
+        names = {f.fontName for f, _s in w[1:] if hasattr(f, "fontName")
+                 and not hasattr(f, "cbDefn")}
+        if len(names) != 1 or not getattr(pdfmetrics.getFont(names.pop()), "shapable", False):
+            return w
+        return original(w, *args, **kwargs)
+
+    guarded._shelterdesk_guard = True
+    paragraph.shapeFragWord = guarded
+
+
+_install_shaping_guard()
+
 _lock = threading.RLock()
 _loaded: dict[str, tuple[str, dict[int, int]] | None] = {}
 
