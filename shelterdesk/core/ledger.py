@@ -490,7 +490,7 @@ def read_ledger(stays: bytes, children: bytes | None = None, *, today: date | No
         if not lid:
             row.error("ledger_id", _("A ledger_id is required: it names the stay this child "
                                      "came with."))
-        elif found is None:
+        elif found is None and st is not None:  # unreadable stays.csv: said once already
             row.error("ledger_id", _("The ledger_id {id!r} is not in stays.csv.").format(id=lid))
         admitted_on = found[0].stay.admitted_on if found else None
         row.field_errors(check_child(ch=child, admitted_on=admitted_on, today=today))

@@ -285,8 +285,8 @@ def preview(session, plan: LedgerPlan) -> ImportSummary:
     summary = _summary(w)
     for rw in w.residents:
         for st in rw.stays:
-            summary.stays.append(ImportedStay(st.row, st.ledger_id, st.stay_id, rw.resident_id,
-                                              st.stay is not None))
+            summary.stays.append(ImportedStay(st.row, st.ledger_id, st.stay_id,
+                                              st.owner or rw.resident_id, st.stay is not None))
     summary.stays.sort(key=lambda x: x.row)
     return summary
 
@@ -349,7 +349,7 @@ def apply(session, plan: LedgerPlan, progress: Progress | None = None) -> Import
                 con.executemany("INSERT INTO stay_child(stay_id, child_id) VALUES (?,?)",
                                 [(st.stay_id, c) for c in ids])
                 summary.stays.append(ImportedStay(st.row, st.ledger_id, st.stay_id,
-                                                  rw.resident_id, st.stay is not None))
+                                                  owner, st.stay is not None))
                 done += 1
                 if progress and (done % step == 0 or done == total):
                     progress(done, total)

@@ -229,3 +229,9 @@ def test_progress_is_reported():
                        (FIXTURES / "children_utf8.csv").read_bytes(), today=TODAY,
                        progress=lambda d, t: calls.append((d, t)))
     assert calls[-1] == (9, 9)
+
+
+def test_an_unreadable_stays_file_is_one_error_not_one_per_child():
+    children = f"{CHILD_HEADER}\nL1,見本,陽,,,2020-01-01,F\nL2,見本,蓮,,,2019-01-01,M\n"
+    plan = ledger.read_ledger(b"\xff\xff\xff", children.encode(), today=TODAY)
+    assert len(plan.errors) == 1 and plan.errors[0].file == "stays.csv"
