@@ -93,6 +93,10 @@ LANGUAGE_NAMES: dict[str, str] = {
     "アラビア語": "ar", "arabic": "ar", "ウルドゥー語": "ur", "urdu": "ur",
 }
 _ISO_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
+#: Never in a CSV that Excel wrote: control characters, and the characters
+#: CP932 gives the stray single bytes 0xA0 and 0xFD-0xFF (so a binary or Latin-1
+#: file is refused instead of "decoding" as CP932).
+_BINARY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\uf8f0-\uf8f3]")
 _EXCEL_TIME = re.compile(r"\s+\d{1,2}:\d{2}(:\d{2})?$")
 
 #: Validation field names (core.validation) → ledger column.
@@ -195,9 +199,11 @@ def decode(data: bytes, file_name: str) -> str:
             "\"CSV UTF-8\" or \"CSV\" and try again.").format(file=file_name))
     for encoding in ("utf-8-sig", "cp932"):
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if not _BINARY.search(text):
+            return text
     raise LedgerFileError(_(
         "{file} is neither UTF-8 nor CP932 (Shift_JIS) text. Save it from Excel as "
         "\"CSV UTF-8\" or \"CSV\" and try again.").format(file=file_name))
