@@ -260,6 +260,7 @@ class AccountsPanel(QWidget):
             QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.table.doubleClicked.connect(lambda _i: self.reset_password())
         lay.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.add_button = QPushButton(_("Add…"), self)
@@ -279,7 +280,7 @@ class AccountsPanel(QWidget):
         self.reset_button.clicked.connect(self.reset_password)
         self.disable_button.clicked.connect(self.disable_selected)
         self.enable_button.clicked.connect(self.enable_selected)
-        self.rotate_button.clicked.connect(lambda: self.offer_rotation())
+        self.rotate_button.clicked.connect(lambda: self.offer_rotation(after_disable=False))
         self.reload()
 
     def reload(self) -> None:
@@ -347,11 +348,16 @@ class AccountsPanel(QWidget):
         self.message.setText(_("{login} was disabled.").format(login=a.login))
         self.offer_rotation()
 
-    def offer_rotation(self) -> None:
-        text = _("Rotate the data key now?\n\nSomeone who used that account may have kept a "
-                 "copy of the key that opens the database (for example with a copied backup). "
-                 "Rotating re-encrypts the database under a new key so that copy opens "
-                 "nothing. It takes a moment; everyone else keeps their password.")
+    def offer_rotation(self, after_disable: bool = True) -> None:
+        if after_disable:
+            text = _("Rotate the data key now?\n\nSomeone who used that account may have kept "
+                     "a copy of the key that opens the database (for example with a copied "
+                     "backup). Rotating re-encrypts the database under a new key so that copy "
+                     "opens nothing. It takes a moment; everyone else keeps their password.")
+        else:
+            text = _("Rotate the data key now?\n\nThe database is re-encrypted under a new "
+                     "key, so any copy of the old key opens nothing. It takes a moment; "
+                     "everyone keeps their password.")
         if not self.ask(self, _("Rotate the data key"), text):
             return
         s = self.session

@@ -155,7 +155,7 @@ class FirstRunScreen(QWidget):
         rooms = QGroupBox(_("Rooms and beds"), page)
         rl = QVBoxLayout(rooms)
         hint = QLabel(_("One line per room. Beds: a number (3 means beds A, B, C) or the "
-                        "bed labels separated by commas. Rooms can be added later too."), rooms)
+                        "bed labels separated by commas."), rooms)
         hint.setProperty("role", "hint")
         hint.setWordWrap(True)
         rl.addWidget(hint)
