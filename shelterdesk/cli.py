@@ -123,6 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="shelterdesk", description=_("ShelterDesk"))
     p.add_argument("--lang", default=os.environ.get("SHELTERDESK_LANG", "ja"),
                    help=_("language of messages (ja or en)"))
+    # Without a subcommand the GUI starts; it reads --db from the command line itself.
+    p.add_argument("--db", dest="gui_db", default=None, help=_("database file (for the GUI)"))
     sub = p.add_subparsers(dest="command")
 
     def with_db(sp):
@@ -172,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         from shelterdesk.__main__ import run_gui
         return run_gui()
     if getattr(args, "db", "x") is None:
-        args.db = str(default_db_path())
+        args.db = args.gui_db or str(default_db_path())
     from shelterdesk.core.validation import ValidationError
     from shelterdesk.store.errors import StoreError
     try:
