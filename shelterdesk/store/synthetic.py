@@ -1,0 +1,148 @@
+"""Bulk synthetic data for the benchmark (``make bench``): tens of thousands of
+plainly fictitious residents written in one transaction with plain inserts.
+
+Not for the program's own use and not for tests of behaviour: it skips the
+services' validation and writes one audit row for the whole batch. Every
+name is made up from "sample"-like family names (見本, 架空, 試用 …), so a
+benchmark database can never be mistaken for real records.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from shelterdesk.core import codes
+from shelterdesk.core.text import fold, search_key
+from shelterdesk.store.rows import now_text
+
+FAMILY = [("見本", "みほん"), ("架空", "かくう"), ("試用", "しよう"), ("仮名", "かめい"),
+          ("例示", "れいじ"), ("模擬", "もぎ"), ("試験", "しけん"), ("標本", "ひょうほん"),
+          ("雛形", "ひながた"), ("擬似", "ぎじ"), ("想定", "そうてい"), ("演習", "えんしゅう"),
+          ("練習", "れんしゅう"), ("空欄", "くうらん"), ("無名", "むめい"), ("匿名", "とくめい")]
+GIVEN = [("花子", "はなこ"), ("桜", "さくら"), ("美咲", "みさき"), ("陽子", "ようこ"),
+         ("真由美", "まゆみ"), ("恵", "めぐみ"), ("由紀", "ゆき"), ("彩", "あや"),
+         ("千尋", "ちひろ"), ("葵", "あおい"), ("舞", "まい"), ("直美", "なおみ"),
+         ("明美", "あけみ"), ("智子", "ともこ"), ("裕子", "ゆうこ"), ("玲奈", "れな"),
+         ("結子", "ゆいこ"), ("詩織", "しおり"), ("楓", "かえで"), ("瞳", "ひとみ")]
+CHILD_GIVEN = [("太郎", "たろう", "M"), ("結衣", "ゆい", "F"), ("蓮", "れん", "M"),
+               ("陽菜", "ひな", "F"), ("湊", "みなと", "M"), ("凛", "りん", "F")]
+
+
+@dataclass
+class Counts:
+    residents: int = 20_000
+    stays: int = 25_000
+    children: int = 30_000
+    aftercare: int = 200_000
+    open_stays: int = 40
+
+
+def populate(db, counts: Counts | None = None, *, today: date = date(2026, 11, 21),
+             seed: int = 2026) -> Counts:
+    """Fill an empty facility database; returns the counts written."""
+    c = counts or Counts()
+    rng = random.Random(seed)
+    stamp = now_text()
+    with db.transaction() as con:
+        # One single-bed room per open stay, so every open stay has a bed.
+        base = con.execute("SELECT coalesce(max(sort), 0) FROM room").fetchone()[0]
+        bed_ids = []
+        for i in range(c.open_stays):
+            rid = con.execute("INSERT INTO room(name, family, sort) VALUES (?, 0, ?)",
+                              (f"S{i + 1:03d}", base + i + 1)).lastrowid
+            bed_ids.append(con.execute("INSERT INTO bed(room_id, label) VALUES (?, 'A')",
+                                       (rid,)).lastrowid)
+
+        residents = []
+        for i in range(1, c.residents + 1):
+            (fam, fk), (giv, gk) = rng.choice(FAMILY), rng.choice(GIVEN)
+            alias = f"{gk[:1]}{i % 97}さん（仮）" if rng.random() < 0.2 else ""
+            birth = (today - timedelta(days=rng.randint(18 * 365, 70 * 365))).isoformat()
+            danger = rng.choice([None, None, None, "low", "medium", "high"])
+            residents.append((
+                i, fam, giv, fk, gk, alias, birth, "JP", "ja",
+                int(rng.random() < 0.4), rng.choice(["none", "none", "applied", "issued"]),
+                danger, "来所者に注意（架空）" if danger == "high" else "",
+                int(rng.random() < 0.5),
+                search_key(fam, giv, fam + giv, alias, fk, gk, fk + gk), fold(fk + gk),
+                stamp, stamp))
+        con.executemany(
+            "INSERT INTO resident(id, family_name, given_name, family_kana, given_kana, alias, "
+            "birth_date, nationality, language, support_measure, protection_order, "
+            "danger_level, danger_warning, whereabouts_secret, search_key, match_key, "
+            "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", residents)
+
+        # Stays: one per resident, the rest second stays of earlier residents.
+        # The latest stay of the last ``open_stays`` residents is open.
+        owners = list(range(1, c.residents + 1))
+        owners += rng.sample(range(1, c.residents - c.open_stays + 1), c.stays - c.residents)
+        stays, stay_end = [], {}
+        complaints = [x.code for x in codes.MAIN_COMPLAINT]
+        destinations = [x.code for x in codes.DISCHARGE_DESTINATION if x.code != "other"]
+        first_by_resident: dict[int, date] = {}
+        for sid, rid in enumerate(owners, start=1):
+            if rid in first_by_resident:  # second stay: after the first one
+                admitted = first_by_resident[rid] + timedelta(days=rng.randint(200, 900))
+                if admitted >= today - timedelta(days=30):
+                    admitted = today - timedelta(days=rng.randint(31, 60))
+            else:
+                admitted = today - timedelta(days=rng.randint(400, 20 * 365))
+                first_by_resident[rid] = admitted
+            open_ = rid > c.residents - c.open_stays
+            if open_:
+                admitted = today - timedelta(days=rng.randint(0, 120))
+                end, bed, dest = None, bed_ids[rid - (c.residents - c.open_stays) - 1], None
+            else:
+                end = min(admitted + timedelta(days=int(rng.expovariate(1 / 45)) + 1),
+                          today - timedelta(days=1))
+                bed, dest = None, rng.choice(destinations)
+            stay_end[sid] = end
+            stays.append((sid, rid, admitted.isoformat(), "10:00", "temporary_protection",
+                          rng.choice(complaints), "police", bed,
+                          end.isoformat() if end else None, dest, stamp, stamp))
+        con.executemany(
+            "INSERT INTO stay(id, resident_id, admitted_on, admitted_time, admission_type, "
+            "main_complaint, referral_source, bed_id, discharged_on, discharge_destination, "
+            "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", stays)
+
+        children, links = [], []
+        for cid in range(1, c.children + 1):
+            sid = rng.randint(1, len(stays))
+            rid = stays[sid - 1][1]
+            fam, fk = residents[rid - 1][1], residents[rid - 1][3]
+            giv, gk, sex = rng.choice(CHILD_GIVEN)
+            admitted = date.fromisoformat(stays[sid - 1][2])
+            birth = (admitted - timedelta(days=rng.randint(30, 17 * 365))).isoformat()
+            children.append((cid, rid, fam, giv, fk, gk, birth, sex, "子", stamp, stamp))
+            links.append((sid, cid))
+        con.executemany(
+            "INSERT INTO child(id, resident_id, family_name, given_name, family_kana, "
+            "given_kana, birth_date, sex, relationship, created_at, updated_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?)", children)
+        con.executemany("INSERT OR IGNORE INTO stay_child(stay_id, child_id) VALUES (?,?)", links)
+
+        kinds = [x.code for x in codes.AFTERCARE_KIND]
+        outcomes = [x.code for x in codes.AFTERCARE_OUTCOME]
+        closed = [sid for sid, end in stay_end.items() if end is not None]
+        offsets = (7, 14, 30, 90, 180, 365, 30, 60)
+        rows = []
+        for n in range(c.aftercare):
+            sid = closed[n % len(closed)]
+            due = stay_end[sid] + timedelta(days=offsets[(n // len(closed)) % len(offsets)])
+            done = due <= today and rng.random() < 0.9
+            rows.append((sid, rng.choice(kinds), due.isoformat(),
+                         rng.choice(outcomes) if done else None,
+                         due.isoformat() if done else None))
+        con.executemany("INSERT INTO aftercare(stay_id, kind, due_on, outcome, done_on) "
+                        "VALUES (?,?,?,?,?)", rows)
+        db.audit("synthetic_bulk", "database", None,
+                 f"residents={c.residents} stays={c.stays} children={c.children} "
+                 f"aftercare={c.aftercare}")
+    return c
+
+
+def table_counts(db) -> dict[str, int]:
+    return {t: db.query(f"SELECT count(*) FROM {t}")[0][0]
+            for t in ("resident", "stay", "child", "aftercare")}

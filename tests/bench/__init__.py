@@ -1,0 +1,1 @@
+"""`make bench`: figures on a large synthetic database (see run.py)."""
