@@ -135,10 +135,40 @@ def _install_shaping_guard() -> None:
     paragraph.shapeFragWord = guarded
 
 
+def _utf16_hex(cp: int) -> str:
+    return chr(cp).encode("utf-16-be", "surrogatepass").hex().upper()
+
+
+def _install_tounicode_fix() -> None:
+    """ReportLab 5.1 writes each glyph's Unicode value in the ToUnicode CMap as
+    ``<%04X>``: a character beyond the BMP (𠮷, U+20BB7, CJK Ext. B) becomes
+    five hex digits, which readers take as U+20BB. The page looks right but
+    copying or searching the name yields another character. Write UTF-16BE
+    (a surrogate pair) as the PDF reference requires."""
+    from reportlab.pdfbase import ttfonts
+
+    original = ttfonts.makeToUnicodeCMap
+    if getattr(original, "_shelterdesk_fix", False):
+        return
+
+    def make(fontname, subset):
+        text = original(fontname, [v if v <= 0xFFFF else 0 for v in subset])
+        if all(v <= 0xFFFF for v in subset):
+            return text
+        for i, v in enumerate(subset):
+            if v > 0xFFFF:
+                text = text.replace(f"<{i:02X}> <0000>", f"<{i:02X}> <{_utf16_hex(v)}>", 1)
+        return text
+
+    make._shelterdesk_fix = True
+    ttfonts.makeToUnicodeCMap = make
+
+
 _install_shaping_guard()
+_install_tounicode_fix()
 
 _lock = threading.RLock()
-_loaded: dict[str, tuple[str, dict[int, int]] | None] = {}
+_loaded: dict[str, tuple[str, frozenset[int]] | None] = {}
 
 
 def _fc_match(family: str, style: str) -> Path | None:
@@ -165,7 +195,7 @@ def _locate(spec: FontSpec) -> Path | None:
     return None
 
 
-def load(name: str) -> tuple[str, dict[int, int]] | None:
+def load(name: str) -> tuple[str, frozenset[int]] | None:
     """Register the font ``name`` with ReportLab once; its name and cmap, or
     None when it is not installed on this machine."""
     with _lock:
@@ -182,7 +212,11 @@ def load(name: str) -> tuple[str, dict[int, int]] | None:
                 font = None
             if font is not None:
                 pdfmetrics.registerFont(font)
-                result = (spec.name, font.face.charToGlyph)
+                # A snapshot: ReportLab's shaping adds private-use code points
+                # (U+E000...) to charToGlyph for the ligatures it makes, which
+                # would make a private-use character in a name look "covered".
+                result = (spec.name, frozenset(
+                    cp for cp, gid in font.face.charToGlyph.items() if gid))
         _loaded[name] = result
         return result
 
@@ -247,8 +281,8 @@ class FontChain:
                 yield f
 
     @staticmethod
-    def _covers(cmap: dict[int, int], cluster: str) -> bool:
-        return all(cmap.get(ord(c), 0) for c in cluster)
+    def _covers(cmap: frozenset[int], cluster: str) -> bool:
+        return all(ord(c) in cmap for c in cluster)
 
     def font_for(self, cluster: str) -> str | None:
         for name, cmap in self._fonts():
@@ -332,9 +366,9 @@ class FontChain:
         return total
 
 
-def _cmap_of(name: str) -> dict[int, int]:
+def _cmap_of(name: str) -> frozenset[int]:
     f = load(name)
-    return f[1] if f else {}
+    return f[1] if f else frozenset()
 
 
 _chains: dict[tuple[str, str], FontChain] = {}
