@@ -47,7 +47,7 @@ def test_search_as_you_type_folds_kana_and_width(qtbot, populated, type_text):
     s.lock()
 
 
-def test_views_sorting_marks_and_opening_a_profile(qtbot, populated, shoot):
+def test_views_sorting_marks_and_opening_a_profile(qtbot, populated, shoot, texts):
     s = access.unlock(populated, ADMIN, PASSWORD)
     s.kdf = None
     window = MainWindow(s, populated, idle_ms=60_000)
@@ -107,15 +107,14 @@ def test_views_sorting_marks_and_opening_a_profile(qtbot, populated, shoot):
     assert page.table.hasFocus()
     target = m.row_at(page.table.currentIndex().row())
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
-    profile = window.pages["resident"]
-    assert isinstance(profile, ProfileView)
+    profile = window.pages["resident"]  # the profile, or the record screen plugged in
     assert window.current_page() == "resident"
     assert s.db.query_one("SELECT count(*) FROM audit WHERE action='view' AND entity_id=?",
                           (target.resident_id,))[0] == 1
     assert s.db.query_one("SELECT count(*) FROM audit WHERE action='view'")[0] == views_before + 1
-    ids = str(target.stay_id)
-    table = profile.stays_table
-    assert table.item(0, 0).text() == ids
+    shown = "\n".join(texts())
+    assert target.display_name in shown
+    assert str(target.stay_id) in shown and str(target.resident_id) in shown
     qtbot.mouseClick(profile.back_button, Qt.MouseButton.LeftButton)
     assert window.current_page() == "residents"
     assert "resident" not in window.pages
@@ -137,11 +136,34 @@ def test_double_click_opens_and_the_profile_shows_safety_first(qtbot, populated,
     # a real double click arrives as press, release, double-click, release
     qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    profile = window.pages["resident"]
-    assert profile.banner.isVisible()
-    assert "Whereabouts secret" in profile.banner.text()
-    shoot(window, "profile_test")
+    assert window.current_page() == "resident"
+    page = window.pages["resident"]
+    assert page.banner.isVisible()
+    assert "Whereabouts secret" in page.banner.text()
+    shoot(window, "record_test")
     window.close()
+
+
+def test_the_read_only_profile_shows_safety_ids_and_children(qtbot, populated, shoot):
+    s = access.unlock(populated, ADMIN, PASSWORD)
+    rows = repo.list_residents(s.db)
+    mihon = next(r for r in rows if r.display_name == "見本 花子")
+    kakuu = next(r for r in rows if r.display_name == "架空 桜")
+    profile = ProfileView(s.db, mihon.resident_id)
+    qtbot.addWidget(profile)
+    profile.show()
+    assert profile.banner.isVisible()
+    assert "Perpetrator danger: High — 来訪者に注意" in profile.banner.text()
+    assert profile.stays_table.item(0, 0).text() == str(mihon.stay_id)
+    shoot(profile, "profile_test")
+    calm = ProfileView(s.db, kakuu.resident_id)
+    qtbot.addWidget(calm)
+    calm.show()
+    assert not calm.banner.isVisible()
+    assert calm.children_table.rowCount() == 2
+    views = s.db.query("SELECT entity_id FROM audit WHERE action='view' ORDER BY id")
+    assert views[-2:] == [(mihon.resident_id,), (kakuu.resident_id,)]
+    s.lock()
 
 
 def _section_center(header, section):

@@ -155,13 +155,14 @@ class ProfileView(QWidget):
 
         kids = QGroupBox(_("Companion children"), body)
         kl = QVBoxLayout(kids)
-        kl.addWidget(_table(
+        self.children_table = _table(
             [_("Name"), _("Kana"), _("Date of birth"), _("Age"), _("Sex"), _("School or nursery"),
              _("Allergies")],
             [[c.name, c.kana, format_date(c.birth_date),
               str(age_on(c.birth_date, today)) if c.birth_date else "",
               codes.SEX.label(c.sex), c.school_after or c.school_before, c.allergies]
-             for c in children], kids))
+             for c in children], kids)
+        kl.addWidget(self.children_table)
         lay.addWidget(kids)
 
         st = QGroupBox(_("Stays"), body)

@@ -25,7 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shelterdesk.gui.models.residents import COL_NAME, COL_SAFETY, RESIDENT_ID_ROLE, ResidentsModel
+from shelterdesk.gui.models.residents import (
+    COL_KANA,
+    COL_NAME,
+    COL_SAFETY,
+    RESIDENT_ID_ROLE,
+    ResidentsModel,
+)
 from shelterdesk.gui.widgets.safety import SafetyBadgeDelegate
 from shelterdesk.i18n import N_, _, ngettext
 from shelterdesk.store import residents as repo
@@ -82,14 +88,13 @@ class ResidentsPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
-        self.table.setSortingEnabled(True)
         self.table.setItemDelegateForColumn(COL_SAFETY, SafetyBadgeDelegate(self.table))
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
-        header.setSortIndicator(2, Qt.SortOrder.AscendingOrder)
+        header.setSortIndicator(COL_KANA, Qt.SortOrder.AscendingOrder)
         lay.addWidget(self.table, 1)
         self.count_label = QLabel(self)
         self.count_label.setProperty("role", "hint")
@@ -107,7 +112,8 @@ class ResidentsPage(QWidget):
         self.model.modelReset.connect(self._after_reset)
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
 
-        self.model.reload()
+        # Enabling sorting asks the model to sort by the indicator: the first load.
+        self.table.setSortingEnabled(True)
 
     # -- behaviour ---------------------------------------------------------------
     def focus_search(self) -> None:
