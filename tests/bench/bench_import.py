@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import importlib.util
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -78,12 +79,16 @@ def run(workdir: Path) -> dict[str, str]:
     stays = synth.to_csv(stay_rows, "utf-8-sig")
     children = synth.to_csv(child_rows, "cp932")
 
-    parse_s, write_s, summary = _import(workdir / "bench_import_time.db", stays, children)
-
-    tracemalloc.start()
-    _import(workdir / "bench_import_memory.db", stays, children)
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    # fresh databases every run (make bench keeps its workdir between runs)
+    scratch = Path(tempfile.mkdtemp(prefix="bench_import_", dir=workdir))
+    try:
+        parse_s, write_s, summary = _import(scratch / "time.db", stays, children)
+        tracemalloc.start()
+        _import(scratch / "memory.db", stays, children)
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     maxrss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
 
     return {
