@@ -231,7 +231,7 @@ class _Sheet:
             data.append([s.p(x, s.cell) for x in (
                 ch.name, ch.kana, born, code_label(codes.SEX, ch.sex, lang, t), school,
                 ch.allergies, " / ".join(notes))])
-        widths = [27, 26, 37, 12, 30, 20, 26]
+        widths = [26, 31, 36, 11, 29, 18, 25]
         scale = CONTENT_W / (sum(widths) * mm)
         return grid_table(data, [w * mm * scale for w in widths])
 
