@@ -59,7 +59,7 @@ def cmd_print(args) -> int:
                     "installed fonts and appear as 〓: {codes}").format(
                 codes=" ".join(result.missing_codepoints)), file=sys.stderr)
         write_atomic(out, result.data)
-        db.audit("print", "stay", args.stay, f"doc={args.document} lang={lang} file=yes")
+        db.audit("print", "stay", args.stay, f"doc={args.document} lang={lang}")
     finally:
         session.lock()
     print(_("Wrote {path} ({pages} pages).").format(path=out, pages=result.pages))
