@@ -34,7 +34,7 @@ def test_login_success_opens_the_main_window(qtbot, db_path, shoot):
     assert window.session.account.login == ADMIN
     assert "管理者 テスト" in window.staff_label.text()
     assert window.isVisible()
-    assert not shiboken6.isValid(screen)  # the login window is gone, not just hidden
+    qtbot.waitUntil(lambda: not shiboken6.isValid(screen))  # the login window is gone
     window.close()
 
 
