@@ -100,6 +100,8 @@ class RecordView(QWidget):
     changed = Signal(int)
     #: A stay of hers was closed (stay_id): the aftercare step hooks in here.
     discharged = Signal(int)
+    #: "Back to the list" (the main window removes the page: no record stays open).
+    closed = Signal()
 
     def __init__(self, session, parent: QWidget | None = None, resident_id: int | None = None):
         super().__init__(parent)
@@ -112,6 +114,12 @@ class RecordView(QWidget):
         self._editing_child: int | None = None
 
         outer = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.back_button = QPushButton(_("← Back to the list"))
+        self.back_button.clicked.connect(self.closed)
+        top.addWidget(self.back_button)
+        top.addStretch(1)
+        outer.addLayout(top)
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 16pt; font-weight: bold;")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
