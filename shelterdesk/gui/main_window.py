@@ -221,6 +221,10 @@ class MainWindow(QMainWindow):
         self.residents_page.open_resident.connect(self.open_resident)
         self.add_page("residents", _("Residents"), self.residents_page)
 
+        # The intake desk: admission wizard, rooms and beds, editable record, ledger import.
+        from shelterdesk.gui.views import intake_pages
+        intake_pages.install(self, session)
+
         if account is not None and account.has("admin"):
             from shelterdesk.gui.dialogs.accounts import AccountsPanel
             self.add_page("accounts", _("Staff accounts"),
