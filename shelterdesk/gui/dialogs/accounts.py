@@ -71,6 +71,7 @@ class _FormDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setModal(True)
+        self.setMinimumWidth(480)
         self.errors = FieldErrors()
         self.layout_ = QVBoxLayout(self)
         self.form = QFormLayout()
