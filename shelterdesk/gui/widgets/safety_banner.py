@@ -42,13 +42,16 @@ class SafetyBanner(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(10, 6, 10, 6)
+        # The labels must not share the frame's object name: a QLabel is a
+        # QFrame, and would draw the banner's border a second time.
         self.icon = QLabel("⚠")
-        self.icon.setObjectName("safetyBanner")
+        self.icon.setObjectName("safetyBannerIcon")
         self.label = QLabel()
-        self.label.setObjectName("safetyBanner")
+        self.label.setObjectName("safetyBannerText")
         self.label.setWordWrap(True)
-        self.label.setStyleSheet("color: #b00020; font-weight: bold;")
-        self.icon.setStyleSheet("color: #b00020; font-weight: bold; font-size: 16pt;")
+        self.label.setStyleSheet("color: #b00020; font-weight: bold; border: none;")
+        self.icon.setStyleSheet("color: #b00020; font-weight: bold; font-size: 16pt; "
+                                "border: none;")
         lay.addWidget(self.icon)
         lay.addWidget(self.label, 1)
         self.setStyleSheet("QFrame#safetyBanner { background: #fde7ea; "

@@ -1,0 +1,51 @@
+"""PDF preview: from memory, print and save audited, uncovered characters
+reported before printing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from intake_helpers import admit_sample
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QMessageBox
+
+from shelterdesk.gui.dialogs.pdf_preview import PdfPreviewDialog, build_document
+
+
+def audits(db, action):
+    return db.query("SELECT entity, entity_id, detail FROM audit WHERE action=?", (action,))
+
+
+def test_consent_sheet_previewed_printed_and_saved(qtbot, session, tmp_path):
+    db = session.db
+    s = admit_sample(db)
+    result = build_document(db, s.id, "consent", "ko")
+    dlg = PdfPreviewDialog(session, result, s.id, "consent", "ko")
+    qtbot.addWidget(dlg)
+    assert dlg.document.pageCount() >= 1
+    printer = QPrinter()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    assert dlg.print_to(printer)
+    assert audits(db, "print") == [("stay", s.id, "doc=consent lang=ko")]
+    assert dlg.save_to(tmp_path / "chosen")  # .pdf is added
+    assert (tmp_path / "chosen.pdf").read_bytes().startswith(b"%PDF")
+    assert audits(db, "save") == [("stay", s.id, "doc=consent lang=ko")]
+    assert dlg.suggested_name() == f"consent-stay{s.id}-ko.pdf"  # ids only, no name
+
+
+def test_uncovered_characters_are_reported_before_printing(qtbot, session, monkeypatch,
+                                                           tmp_path):
+    db = session.db
+    s = admit_sample(db)
+    result = replace(build_document(db, s.id, "intake", "ja"), missing=("\U000f0000",))
+    dlg = PdfPreviewDialog(session, result, s.id, "intake", "ja")
+    qtbot.addWidget(dlg)
+    assert "U+F0000" in dlg.missing_label.text()
+    asked = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No)
+    assert not dlg.print_document()  # declined at the warning: no print dialog, no audit
+    assert not dlg.save_as()
+    assert len(asked) == 2 and "U+F0000" in asked[0]
+    assert audits(db, "print") == [] and audits(db, "save") == []
