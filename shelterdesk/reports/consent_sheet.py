@@ -9,9 +9,9 @@ note in Japanese telling staff so, and the Japanese title on every version lets
 staff recognise the sheet whatever its language.
 
 The consent boxes are ticked from what is recorded for her (a consent valid on
-the day of printing); the sheet never invents a consent. Do not print the
-facility's address or anything about other residents here: she takes a copy
-with her. Retention period, curfew and quiet hours come from the facility's
+the day of printing); the sheet never invents a consent. It carries neither
+the facility's name nor its address, nor anything about other residents: she
+takes a copy with her, and a shelter's name can give away where it is. Retention period, curfew and quiet hours come from the facility's
 settings (meta keys ``record_retention_years``, ``curfew``, ``quiet_hours``);
 when unset, a blank is printed for staff to fill in, never an invented value.
 """
@@ -140,13 +140,12 @@ def build_consent_sheet(db, stay_id: int, lang: str, *,
     stay = stays_repo.get_stay(db, stay_id)
     resident = residents_repo.get_resident(db, stay.resident_id, audit_view=False)
     consents = residents_repo.consents_of(db, resident.id)
-    facility = db.get_meta("facility_name") or ""
     settings = {k: (db.get_meta(k) or "").strip()
                 for k in ("record_retention_years", "curfew", "quiet_hours")}
     now = now or datetime.now()
     t = gettext_for(lang)
     styles = new_styles(lang)
-    page = Page(facility=facility, title=f"{TITLE_JA}" if lang == "ja"
+    page = Page(facility="", title=f"{TITLE_JA}" if lang == "ja"
                 else f"{TITLE_JA} / {t(TITLE)}",
                 footer_left=t(PRINTED).format(when=format_doc_datetime(now, lang)),
                 lang=lang, confidential_local="" if lang == "ja" else t(CONFIDENTIAL))

@@ -209,3 +209,21 @@ def test_cli_print_failures(session, db_path, tmp_path):
     r = _cli(["print", "intake", "--db", str(db_path), "--user", "admin", "--stay", "1",
               "--out", str(out)], password="wrong password")
     assert r.returncode == 1 and not out.exists()
+
+
+def test_consent_sheet_does_not_name_the_facility(session, tmp_path):
+    """She takes the consent sheet with her; the shelter's name could give away
+    where she is."""
+    stay = stays.admit(session.db, stays.Admission(
+        Resident(family_name="見本", given_name="花子", family_kana="みほん",
+                 given_kana="はなこ", birth_date=date(1990, 1, 2)),
+        Stay(admitted_at=datetime(2026, 11, 20, 21, 30), admission_type="temporary_protection",
+             main_complaint="dv_spouse", referral_source="police")))
+    facility = session.db.get_meta("facility_name")
+    for lang in ("ja", "en"):
+        pdf = tmp_path / f"consent-{lang}.pdf"
+        pdf.write_bytes(build_consent_sheet(session.db, stay.id, lang).data)
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        assert "見本" in text
+        assert facility not in text
