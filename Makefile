@@ -13,12 +13,12 @@ run: setup
 	$(PY) -m shelterdesk
 
 test: setup
-	$(PY) -m ruff check shelterdesk tests
+	$(PY) -m ruff check shelterdesk tests tools
 	.venv/bin/lint-imports
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 lint: setup
-	$(PY) -m ruff check shelterdesk tests
+	$(PY) -m ruff check shelterdesk tests tools
 	.venv/bin/lint-imports
 
 bench: setup

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import string
 from pathlib import Path
+from xml.etree import ElementTree
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
@@ -20,6 +21,9 @@ def _extracted() -> set[str]:
     for _f, _l, message, _c, _ctx in extract_from_dir(
             str(ROOT / "shelterdesk"), method_map=[("**.py", "python")], keywords=KEYWORDS):
         ids.add(message[0] if isinstance(message, tuple) else message)
+    for ui in (ROOT / "ui").glob("*.ui"):
+        ids.update(el.text for el in ElementTree.parse(ui).iter("string")  # noqa: S314
+                   if el.text and el.get("notr") != "true")
     return ids
 
 
