@@ -182,3 +182,14 @@ def test_database_path_from_the_environment(db_path):
     p = run("verify", "--user", "admin", stdin=PASSWORD + "\n",
             env={"SHELTERDESK_DB": str(db_path)})
     assert p.returncode == 0, p.stderr
+
+
+def test_damaged_database_is_one_line(db_path):
+    """A damaged database says so in one sentence; SQLCipher's own warnings do
+    not leak onto stderr."""
+    raw = bytearray(db_path.read_bytes())
+    raw[16:4096] = bytes(4096 - 16)
+    db_path.write_bytes(bytes(raw))
+    r = run("verify", "--db", str(db_path), "--user", "admin", stdin="correct horse 1\n")
+    assert r.returncode == 1
+    assert "damaged" in _one_line(r.stderr)

@@ -262,6 +262,9 @@ def _connect(path: Path, data_key: bytes):
     if len(data_key) != 32:
         raise WrongPassword(_("The key is not valid."))
     con = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+    # SQLCipher would print its own warnings ("hmac check failed") to stderr; we
+    # report every failure ourselves, in one sentence the user can act on.
+    con.execute("PRAGMA cipher_log_level = NONE")
     con.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
     return con
 
