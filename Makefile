@@ -14,12 +14,12 @@ run: setup
 
 test: setup
 	$(PY) -m ruff check shelterdesk tests tools
-	.venv/bin/lint-imports
+	.venv/bin/lint-imports --no-cache
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 lint: setup
 	$(PY) -m ruff check shelterdesk tests tools
-	.venv/bin/lint-imports
+	.venv/bin/lint-imports --no-cache
 
 bench: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m tests.bench.run

@@ -154,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     from shelterdesk import ledger_cli
     ledger_cli.register(sub, with_db)
 
-    from shelterdesk.reports.cli_print import add_print_command
+    from shelterdesk.print_cli import add_print_command
     add_print_command(sub)
     return p
 
