@@ -70,7 +70,7 @@ def populate(db, today: date, seed: int = 7, days: int = 730) -> None:
             for bed, until in list(occupied.items()):
                 if until is not None and until <= day:
                     del occupied[bed]
-            if rng.random() < 0.14:
+            if rng.random() < 0.3:
                 beds = [b for b in free if b not in occupied]
                 if beds:
                     n += 1
@@ -93,17 +93,17 @@ def _admit_one(db, rng, n: int, day: date, bed: int, family_room: bool,
         (fam, fk), (given, gk) = rng.choice(FAMILY), rng.choice(GIVEN)
         nat, lang = "JP", "ja"
     birth = day - timedelta(days=rng.randint(18 * 365, 62 * 365))
-    danger = rng.choice([None, None, "low", "medium", "high"])
+    danger = rng.choice([None, None, None, None, "low", "medium", "high"])
     r = Resident(
         family_name=fam, given_name=given, family_kana=fk, given_kana=gk,
         alias=f"{chr(0x30A2 + 2 * (n % 20))}さん（仮）" if rng.random() < 0.3 else "",
         birth_date=birth, nationality=nat, language=lang, interpreter_needed=foreign,
         registered_municipality=rng.choice(["さいたま市", "川口市", "越谷市", "所沢市", "川越市"]),
-        safety=SafetyFlags(support_measure=rng.random() < 0.4,
-                           protection_order=rng.choice(["none", "none", "applied", "issued"]),
+        safety=SafetyFlags(support_measure=rng.random() < 0.25,
+                           protection_order=rng.choice(["none"] * 6 + ["applied", "issued"]),
                            danger_level=danger,
                            danger_warning="来所者に注意（デモ）" if danger == "high" else "",
-                           whereabouts_secret=rng.random() < 0.5))
+                           whereabouts_secret=rng.random() < 0.2))
     kids = []
     if family_room and rng.random() < 0.8:
         for _ in range(rng.randint(1, 3)):
