@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import traceback
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
@@ -106,11 +107,27 @@ def main(argv: list[str]) -> int:
     app = QApplication.instance() or QApplication([argv[0] if argv else "shelterdesk",
                                                    *qt_args])
     fonts_ok = setup_application(app)
+    sys.excepthook = _report_unexpected
     controller = Controller(resolve_db_path(args.db))
     window = controller.start()
     if not fonts_ok:
         QTimer.singleShot(0, lambda: _warn_missing_font(window))
     return app.exec()
+
+
+def _report_unexpected(kind, error, tb) -> None:
+    """An error nobody expected (a full disk, a pulled drive…) is told to the
+    user instead of vanishing into a console nobody reads. Each user action is
+    one transaction, so the action failed as a whole and earlier work is safe.
+    Only the error's type and the code location go to stderr: the message of a
+    lower layer could quote what was typed."""
+    traceback.print_tb(tb)
+    print(f"{kind.__name__}", file=sys.stderr)
+    parent = QApplication.activeWindow()
+    QMessageBox.critical(parent, _("Unexpected error"), _(
+        "An unexpected error stopped this action; it was not saved. Everything saved "
+        "before it is safe. If it happens again, note the time and tell the administrator.\n\n"
+        "Details: {kind}: {message}").format(kind=kind.__name__, message=str(error)[:200]))
 
 
 if __name__ == "__main__":
