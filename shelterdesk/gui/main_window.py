@@ -11,7 +11,6 @@ Session.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -31,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from shelterdesk.gui import tasks
 from shelterdesk.gui.views.lock import LockScreen
-from shelterdesk.gui.views.profile import ProfileView
+from shelterdesk.gui.views.record import RecordView
 from shelterdesk.gui.views.residents import ResidentsPage
 from shelterdesk.i18n import _
 from shelterdesk.store.access import Session
@@ -92,9 +91,6 @@ class MainWindow(QMainWindow):
 
     locked = Signal()
     unlocked = Signal()
-
-    #: Builds the page that opens a resident; the record screens may replace it.
-    resident_page_factory: Callable[[MainWindow, int], QWidget] | None = None
 
     def __init__(self, session: Session, db_path: Path | None = None, *,
                  idle_ms: int | None = None, ask=None):
@@ -234,13 +230,20 @@ class MainWindow(QMainWindow):
         """Her record as a page (audited by the store when it is read)."""
         if self.session is None:
             return
-        if self.resident_page_factory is not None:
-            page = self.resident_page_factory(self, resident_id)
-        else:
-            page = ProfileView(self.session.db, resident_id, self.stack)
-            page.closed.connect(self.back_to_list)
+        page = RecordView(self.session, self.stack)
+        page.open_resident(resident_id)  # the audited view
+        page.closed.connect(self.back_to_list)
+        page.changed.connect(lambda _rid: self.refresh_pages())
         self.add_page("resident", "", page, in_nav=False)
         self.show_page("resident")
+
+    def refresh_pages(self) -> None:
+        """After a save anywhere: the list and the bed board show it at once."""
+        if hasattr(self, "residents_page"):
+            self.residents_page.refresh()
+        board = self.pages.get("beds")
+        if board is not None:
+            board.refresh()
 
     def back_to_list(self) -> None:
         self.show_page("residents")

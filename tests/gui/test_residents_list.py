@@ -8,7 +8,7 @@ from PySide6.QtGui import QKeySequence
 
 from shelterdesk.gui.main_window import MainWindow
 from shelterdesk.gui.models.residents import COL_ADMITTED, COL_KANA, COL_NAME, COL_SAFETY
-from shelterdesk.gui.views.profile import ProfileView
+from shelterdesk.gui.views.record import RecordView
 from shelterdesk.gui.views.residents import ResidentsPage
 from shelterdesk.gui.widgets.safety import SAFETY_ROLE
 from shelterdesk.store import access, stays
@@ -107,7 +107,7 @@ def test_views_sorting_marks_and_opening_a_profile(qtbot, populated, shoot, text
     assert page.table.hasFocus()
     target = m.row_at(page.table.currentIndex().row())
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
-    profile = window.pages["resident"]  # the profile, or the record screen plugged in
+    profile = window.pages["resident"]  # her record
     assert window.current_page() == "resident"
     assert s.db.query_one("SELECT count(*) FROM audit WHERE action='view' AND entity_id=?",
                           (target.resident_id,))[0] == 1
@@ -144,23 +144,29 @@ def test_double_click_opens_and_the_profile_shows_safety_first(qtbot, populated,
     window.close()
 
 
-def test_the_read_only_profile_shows_safety_ids_and_children(qtbot, populated, shoot):
+def test_the_record_shows_safety_ids_and_children(qtbot, populated, shoot):
     s = access.unlock(populated, ADMIN, PASSWORD)
     rows = repo.list_residents(s.db)
     mihon = next(r for r in rows if r.display_name == "見本 花子")
     kakuu = next(r for r in rows if r.display_name == "架空 桜")
-    profile = ProfileView(s.db, mihon.resident_id)
+    profile = RecordView(s, resident_id=mihon.resident_id)
     qtbot.addWidget(profile)
     profile.show()
     assert profile.banner.isVisible()
     assert "Perpetrator danger: High — 来訪者に注意" in profile.banner.text()
     assert profile.stays_table.item(0, 0).text() == str(mihon.stay_id)
     shoot(profile, "profile_test")
-    calm = ProfileView(s.db, kakuu.resident_id)
+    calm = RecordView(s, resident_id=kakuu.resident_id)
     qtbot.addWidget(calm)
     calm.show()
     assert not calm.banner.isVisible()
     assert calm.children_table.rowCount() == 2
+    # what the read-only profile also showed: days in residence, children's allergies
+    last = calm.stays_table.columnCount() - 1
+    assert calm.stays_table.horizontalHeaderItem(last).text() == "Days"
+    assert calm.stays_table.item(0, last).text().isdigit()
+    last = calm.children_table.columnCount() - 1
+    assert calm.children_table.horizontalHeaderItem(last).text() == "Allergies"
     views = s.db.query("SELECT entity_id FROM audit WHERE action='view' ORDER BY id")
     assert views[-2:] == [(mihon.resident_id,), (kakuu.resident_id,)]
     s.lock()

@@ -1,5 +1,6 @@
 """Plugs the intake desk (issue 3) into the main window: the admission wizard,
-the rooms and beds board, the editable resident record and the ledger import.
+the rooms and beds board and the ledger import. (Her record, the editable
+RecordView, is opened by ``MainWindow.open_resident``.)
 
 Why a separate module: the main window stays the one place that lists pages
 (``build_pages`` calls :func:`install`), while everything that ties the intake
@@ -13,41 +14,22 @@ from PySide6.QtGui import QAction
 
 from shelterdesk.gui.views.bed_board import BedBoard
 from shelterdesk.gui.views.intake_wizard import IntakeWizard
-from shelterdesk.gui.views.record import RecordView
 from shelterdesk.i18n import _
 from shelterdesk.store.ledger_import import IMPORT_ROLES
-
-
-def _record_page(win, resident_id: int) -> RecordView:
-    page = RecordView(win.session, win.stack)
-    page.open_resident(resident_id)  # the audited view
-    page.closed.connect(win.back_to_list)
-    page.changed.connect(lambda _rid: _refresh(win))
-    return page
-
-
-def _refresh(win) -> None:
-    if hasattr(win, "residents_page"):
-        win.residents_page.refresh()
-    board = win.pages.get("beds")
-    if board is not None:
-        board.refresh()
 
 
 def install(win, session) -> None:
     """Add the intake pages for ``session`` to ``win`` (a MainWindow)."""
     account = session.account
     wizard = IntakeWizard(session, win.stack)
-    wizard.admitted.connect(lambda _sid, _rid: _refresh(win))
+    wizard.admitted.connect(lambda _sid, _rid: win.refresh_pages())
     wizard.openRecord.connect(win.open_resident)
     win.add_page("intake", _("New admission"), wizard)
 
     board = BedBoard(session, win.stack)
     board.openResident.connect(win.open_resident)
-    board.moved.connect(lambda _sid: _refresh(win))
+    board.moved.connect(lambda _sid: win.refresh_pages())
     win.add_page("beds", _("Rooms and beds"), board)
-
-    win.resident_page_factory = _record_page
 
     action = getattr(win, "ledger_action", None)
     if action is None:  # once per window; it follows whoever is logged in
@@ -63,5 +45,5 @@ def _open_ledger_import(win) -> None:
         return
     from shelterdesk.gui.dialogs.ledger_import import LedgerImportDialog
     dlg = LedgerImportDialog(win.session, win)
-    dlg.imported.connect(lambda _s: _refresh(win))
+    dlg.imported.connect(lambda _s: win.refresh_pages())
     dlg.open()

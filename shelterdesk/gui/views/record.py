@@ -179,7 +179,8 @@ class RecordView(QWidget):
             self.pf[name] = QLineEdit()
             p.add_field(name, label, self.pf[name])
         self.birth_date = DateEdit()
-        p.add_field("birth_date", _("Date of birth"), self.birth_date)
+        self.age_label = QLabel()  # her age today, from the date or the estimate
+        p.add_field("birth_date", _("Date of birth"), self.birth_date, extra=self.age_label)
         self.estimated_age = QLineEdit()
         self.estimated_age.setMaximumWidth(80)
         p.add_field("estimated_age", _("Estimated age (if no date of birth)"), self.estimated_age)
@@ -239,7 +240,8 @@ class RecordView(QWidget):
         w = QWidget()
         v = QVBoxLayout(w)
         self.children_table = _table([_("No."), _("Name"), _("Kana"), _("Date of birth"),
-                                      _("Age"), _("Sex"), _("School or nursery")])
+                                      _("Age"), _("Sex"), _("School or nursery"),
+                                      _("Allergies")])
         self.children_table.currentCellChanged.connect(lambda *a: self._load_child())
         v.addWidget(self.children_table)
         self.child_form = ErrorForm()
@@ -284,7 +286,7 @@ class RecordView(QWidget):
         v = QVBoxLayout(w)
         self.stays_table = _table([_("Stay no."), _("Admitted"), _("Room / bed"),
                                    _("Admission type"), _("Primary complaint"), _("Children"),
-                                   _("Discharged"), _("Destination")])
+                                   _("Discharged"), _("Destination"), _("Days")])
         self.stays_table.currentCellChanged.connect(lambda *a: self._load_stay())
         v.addWidget(self.stays_table)
         self.stay_form = ErrorForm()
@@ -419,6 +421,8 @@ class RecordView(QWidget):
             edit.setText(getattr(r, name))
         self.birth_date.set_value(r.birth_date)
         self.estimated_age.setText("" if r.estimated_age is None else str(r.estimated_age))
+        age = r.age_on(date.today())
+        self.age_label.setText("" if age is None else f"{_('Age')} {age}")
         if not set_combo(self.language, r.language):
             set_combo(self.language, OTHER_LANGUAGE)
             self.language_other.setText(r.language)
@@ -440,7 +444,7 @@ class RecordView(QWidget):
         today = date.today()
         rows = [[str(c.id), c.name, c.kana, format_date(c.birth_date),
                  str(age_on(c.birth_date, today)) if c.birth_date else "",
-                 codes.SEX.label(c.sex), c.school_after or c.school_before]
+                 codes.SEX.label(c.sex), c.school_after or c.school_before, c.allergies]
                 for c in self.children]
         keep = self._editing_child
         _fill(self.children_table, rows, [c.id for c in self.children])
@@ -452,6 +456,7 @@ class RecordView(QWidget):
             self.new_child()
 
     def _fill_stays(self) -> None:
+        today = date.today()
         rows = []
         for s in self.stays:
             room, bed = rooms.bed_label(self.db, s.bed_id) if s.discharged_on is None \
@@ -461,7 +466,8 @@ class RecordView(QWidget):
                          codes.ADMISSION_TYPE.label(s.admission_type),
                          codes.MAIN_COMPLAINT.label(s.main_complaint), str(len(s.child_ids)),
                          format_date(s.discharged_on),
-                         codes.DISCHARGE_DESTINATION.label(s.discharge_destination)])
+                         codes.DISCHARGE_DESTINATION.label(s.discharge_destination),
+                         str(s.days_in_residence(today))])
         _fill(self.stays_table, rows, [s.id for s in self.stays])
         if self.stays:
             self.stays_table.selectRow(0)
