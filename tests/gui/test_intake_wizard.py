@@ -12,8 +12,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from shelterdesk.core.models import Child, Resident, Stay
-from shelterdesk.gui.views import intake_wizard as wiz
-from shelterdesk.gui.views.intake_wizard import IntakeWizard
+from shelterdesk.gui.views.intake import wizard as wiz
+from shelterdesk.gui.views.intake.wizard import IntakeWizard
 from shelterdesk.store import drafts, rooms, stays
 from shelterdesk.store import residents as residents_repo
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction
 
 from shelterdesk.gui.views.bed_board import BedBoard
-from shelterdesk.gui.views.intake_wizard import IntakeWizard
+from shelterdesk.gui.views.intake.wizard import IntakeWizard
 from shelterdesk.i18n import _
 from shelterdesk.store.ledger_import import IMPORT_ROLES
 

@@ -20,13 +20,11 @@ from datetime import date, datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QTableWidget,
@@ -39,17 +37,22 @@ from PySide6.QtWidgets import (
 from shelterdesk.core import codes
 from shelterdesk.core.completeness import missing_items
 from shelterdesk.core.dates import age_on, format_date
-from shelterdesk.core.models import Child, Consent, Resident, SafetyFlags, Stay
+from shelterdesk.core.models import Child, Consent, Resident, Stay
 from shelterdesk.core.validation import FieldError, ValidationError
 from shelterdesk.gui.widgets.date_edit import DateEdit
 from shelterdesk.gui.widgets.error_form import ErrorForm, error_label, set_error
 from shelterdesk.gui.widgets.pickers import (
     LANGUAGES,
-    OTHER_LANGUAGE,
     code_checkboxes,
     code_combo,
     language_combo,
     set_combo,
+)
+from shelterdesk.gui.widgets.resident_fields import (
+    ChildFields,
+    ConsentFields,
+    ResidentFields,
+    SafetyFields,
 )
 from shelterdesk.gui.widgets.safety_banner import SafetyBanner
 from shelterdesk.i18n import _
@@ -171,38 +174,19 @@ class RecordView(QWidget):
         w = QWidget()
         v = QVBoxLayout(w)
         self.profile = ErrorForm()
-        p = self.profile
-        self.pf: dict[str, QLineEdit] = {}
-        for name, label in (("family_name", _("Family name")), ("given_name", _("Given name")),
-                            ("family_kana", _("Family name (kana)")),
-                            ("given_kana", _("Given name (kana)")), ("alias", _("Alias (通称)"))):
-            self.pf[name] = QLineEdit()
-            p.add_field(name, label, self.pf[name])
-        self.birth_date = DateEdit()
+        self.rf = rf = ResidentFields(self.profile)
+        rf.add_names()
         self.age_label = QLabel()  # her age today, from the date or the estimate
-        p.add_field("birth_date", _("Date of birth"), self.birth_date, extra=self.age_label)
-        self.estimated_age = QLineEdit()
-        self.estimated_age.setMaximumWidth(80)
-        p.add_field("estimated_age", _("Estimated age (if no date of birth)"), self.estimated_age)
-        self.language = language_combo()
-        self.language_other = QLineEdit()
-        p.add_field("language", _("Language"), self.language, extra=self.language_other)
-        self.interpreter = QCheckBox(_("Needs an interpreter"))
-        p.add_field("interpreter_needed", "", self.interpreter)
-        for name, label in (("nationality", _("Nationality")), ("safe_phone", _("Safe phone")),
-                            ("registered_municipality",
-                             _("Municipality of residence registration (municipality only)")),
-                            ("disability_certificate", _("Disability certificate")),
-                            ("allergies", _("Allergies")), ("medications", _("Medications"))):
-            self.pf[name] = QLineEdit()
-            p.add_field(name, label, self.pf[name])
-        self.pregnant = QCheckBox(_("Pregnant"))
-        p.add_field("pregnant", "", self.pregnant)
-        self.health_notes = QPlainTextEdit()
-        self.health_notes.setTabChangesFocus(True)
-        self.health_notes.setFixedHeight(70)
-        p.add_field("health_notes", _("Health notes"), self.health_notes)
-        v.addLayout(p)
+        rf.add_birth(extra=self.age_label)
+        rf.add_language()
+        rf.add_text((("nationality", _("Nationality")), ("safe_phone", _("Safe phone")),
+                     ("registered_municipality",
+                      _("Municipality of residence registration (municipality only)")),
+                     ("disability_certificate", _("Disability certificate")),
+                     ("allergies", _("Allergies")), ("medications", _("Medications"))))
+        rf.add_health()
+        self.pf, self.birth_date = rf.text, rf.birth_date
+        v.addLayout(self.profile)
         self.save_profile_button = QPushButton(_("Save profile"))
         self.save_profile_button.clicked.connect(self.save_resident)
         v.addWidget(self.save_profile_button, 0, Qt.AlignmentFlag.AlignRight)
@@ -215,21 +199,9 @@ class RecordView(QWidget):
         w = QWidget()
         v = QVBoxLayout(w)
         self.safety_form = ErrorForm()
-        s = self.safety_form
-        self.support_measure = QCheckBox(_("Support measure on the residence record applied "
-                                           "(住民基本台帳 支援措置)"))
-        s.add_field("support_measure", "", self.support_measure)
-        self.protection_order = code_combo(codes.PROTECTION_ORDER)
-        s.add_field("protection_order", _("Protection order"), self.protection_order)
-        self.danger_level = code_combo(codes.DANGER_LEVEL, _("— not assessed —"))
-        s.add_field("danger_level", _("Perpetrator danger"), self.danger_level)
-        self.danger_warning = QPlainTextEdit()
-        self.danger_warning.setTabChangesFocus(True)
-        self.danger_warning.setFixedHeight(70)
-        s.add_field("danger_warning", _("Warning"), self.danger_warning)
-        self.whereabouts_secret = QCheckBox(_("Whereabouts secret (never confirm she is here)"))
-        s.add_field("whereabouts_secret", "", self.whereabouts_secret)
-        v.addLayout(s)
+        self.sf = SafetyFields(self.safety_form)
+        self.whereabouts_secret = self.sf.whereabouts_secret
+        v.addLayout(self.safety_form)
         self.save_safety_button = QPushButton(_("Save safety"))
         self.save_safety_button.clicked.connect(self.save_resident)
         v.addWidget(self.save_safety_button, 0, Qt.AlignmentFlag.AlignRight)
@@ -245,28 +217,18 @@ class RecordView(QWidget):
         self.children_table.currentCellChanged.connect(lambda *a: self._load_child())
         v.addWidget(self.children_table)
         self.child_form = ErrorForm()
-        c = self.child_form
-        self.cf: dict[str, QLineEdit] = {}
-        for name, label in (("family_name", _("Family name")), ("given_name", _("Given name")),
-                            ("family_kana", _("Family name (kana)")),
-                            ("given_kana", _("Given name (kana)"))):
-            self.cf[name] = QLineEdit()
-            c.add_field(name, label, self.cf[name])
-        self.child_birth = DateEdit()
-        c.add_field("birth_date", _("Date of birth"), self.child_birth)
-        self.child_sex = code_combo(codes.SEX, _("— not recorded —"))
-        c.add_field("sex", _("Sex"), self.child_sex)
-        for name, label in (("relationship", _("Relationship")),
-                            ("school_before", _("School or nursery before")),
-                            ("school_after", _("School or nursery after")),
-                            ("grade", _("Grade")), ("allergies", _("Allergies")),
-                            ("health_notes", _("Health notes")),
-                            ("special_needs", _("Special needs"))):
-            self.cf[name] = QLineEdit()
-            c.add_field(name, label, self.cf[name])
-        self.child_guidance = QCheckBox(_("Child guidance centre involved"))
-        c.add_field("child_guidance", "", self.child_guidance)
-        v.addLayout(c)
+        self.chf = chf = ChildFields(self.child_form)
+        chf.add_names()
+        chf.add_birth_and_sex()
+        chf.add_text((("relationship", _("Relationship")),
+                      ("school_before", _("School or nursery before")),
+                      ("school_after", _("School or nursery after")),
+                      ("grade", _("Grade")), ("allergies", _("Allergies")),
+                      ("health_notes", _("Health notes")),
+                      ("special_needs", _("Special needs"))))
+        chf.add_guidance()
+        self.cf, self.child_birth = chf.text, chf.birth_date
+        v.addLayout(self.child_form)
         row = QHBoxLayout()
         self.new_child_button = QPushButton(_("New child"))
         self.save_child_button = QPushButton(_("Save child"))
@@ -338,16 +300,9 @@ class RecordView(QWidget):
         title.setStyleSheet("font-weight: bold;")
         v.addWidget(title)
         self.consent_form = ErrorForm()
-        k = self.consent_form
-        self.consent_scope = code_combo(codes.CONSENT_SCOPE, _("— choose —"))
-        k.add_field("scope", _("Scope"), self.consent_scope)
-        self.consent_recipient = QLineEdit()
-        k.add_field("recipient", _("Recipient"), self.consent_recipient)
-        self.consent_given = DateEdit(value=date.today())
-        k.add_field("given_on", _("Given on"), self.consent_given)
-        self.consent_expires = DateEdit()
-        k.add_field("expires_on", _("Expires on"), self.consent_expires)
-        v.addLayout(k)
+        self.kf = ConsentFields(self.consent_form)
+        self.consent_scope, self.consent_recipient = self.kf.scope, self.kf.recipient
+        v.addLayout(self.consent_form)
         self.add_consent_button = QPushButton(_("Add consent"))
         self.add_consent_button.clicked.connect(self.add_consent)
         v.addWidget(self.add_consent_button, 0, Qt.AlignmentFlag.AlignRight)
@@ -417,26 +372,10 @@ class RecordView(QWidget):
         self.missing_label.setVisible(bool(items))
 
     def _fill_profile(self, r: Resident) -> None:
-        for name, edit in self.pf.items():
-            edit.setText(getattr(r, name))
-        self.birth_date.set_value(r.birth_date)
-        self.estimated_age.setText("" if r.estimated_age is None else str(r.estimated_age))
+        self.rf.fill(r)
         age = r.age_on(date.today())
         self.age_label.setText("" if age is None else f"{_('Age')} {age}")
-        if not set_combo(self.language, r.language):
-            set_combo(self.language, OTHER_LANGUAGE)
-            self.language_other.setText(r.language)
-        else:
-            self.language_other.clear()
-        self.interpreter.setChecked(r.interpreter_needed)
-        self.pregnant.setChecked(r.pregnant)
-        self.health_notes.setPlainText(r.health_notes)
-        self.support_measure.setChecked(r.safety.support_measure)
-        set_combo(self.protection_order, r.safety.protection_order)
-        if not set_combo(self.danger_level, r.safety.danger_level):
-            self.danger_level.setCurrentIndex(0)
-        self.danger_warning.setPlainText(r.safety.danger_warning)
-        self.whereabouts_secret.setChecked(r.safety.whereabouts_secret)
+        self.sf.fill(r.safety)
         self.profile.clear_errors()
         self.safety_form.clear_errors()
 
@@ -484,29 +423,10 @@ class RecordView(QWidget):
     # resident
     # ======================================================================
     def _resident_from_form(self) -> tuple[Resident, list[FieldError]]:
-        errs = []
-        r = Resident(**{k: v for k, v in vars(self.resident).items() if k != "safety"})
-        for name, edit in self.pf.items():
-            setattr(r, name, edit.text().strip())
-        if self.birth_date.problem():
-            errs.append(FieldError("birth_date", self.birth_date.problem()))
-        r.birth_date = self.birth_date.value_or_none()
-        age = self.estimated_age.text().strip()
-        if age and not age.isdigit():
-            errs.append(FieldError("estimated_age", _("Estimated age must be a number.")))
-        r.estimated_age = int(age) if age.isdigit() else None
-        lang = self.language.currentData()
-        r.language = (self.language_other.text().strip() or OTHER_LANGUAGE) \
-            if lang == OTHER_LANGUAGE else lang
-        r.interpreter_needed = self.interpreter.isChecked()
-        r.pregnant = self.pregnant.isChecked()
-        r.health_notes = self.health_notes.toPlainText().strip()
-        r.safety = SafetyFlags(self.support_measure.isChecked(),
-                               self.protection_order.currentData() or "none",
-                               self.danger_level.currentData(),
-                               self.danger_warning.toPlainText().strip(),
-                               self.whereabouts_secret.isChecked())
-        return r, errs
+        r = self.rf.apply(Resident(**{k: v for k, v in vars(self.resident).items()
+                                      if k != "safety"}))
+        r.safety = self.sf.flags()
+        return r, self.rf.problems()
 
     def save_resident(self) -> bool:
         if self.resident is None:
@@ -543,26 +463,17 @@ class RecordView(QWidget):
         if ch is None:
             return
         self._editing_child = ch.id
-        for name, edit in self.cf.items():
-            edit.setText(getattr(ch, name))
-        self.child_birth.set_value(ch.birth_date)
-        if not set_combo(self.child_sex, ch.sex):
-            self.child_sex.setCurrentIndex(0)
-        self.child_guidance.setChecked(ch.child_guidance)
+        self.chf.fill(ch)
         self.child_form.clear_errors()
         self.save_child_button.setText(_("Save child"))
 
     def new_child(self) -> None:
         self._editing_child = None
         self.children_table.clearSelection()
-        for edit in self.cf.values():
-            edit.clear()
+        self.chf.clear()
         if self.resident is not None:
             self.cf["family_name"].setText(self.resident.family_name)
             self.cf["family_kana"].setText(self.resident.family_kana)
-        self.child_birth.clear()
-        self.child_sex.setCurrentIndex(0)
-        self.child_guidance.setChecked(False)
         self.child_form.clear_errors()
         self.save_child_button.setText(_("Add child"))
 
@@ -572,12 +483,7 @@ class RecordView(QWidget):
         if self.resident is None:
             return False
         base = next((c for c in self.children if c.id == self._editing_child), None)
-        ch = Child(**vars(base)) if base else Child(resident_id=self.resident.id)
-        for name, edit in self.cf.items():
-            setattr(ch, name, edit.text().strip())
-        ch.birth_date = self.child_birth.value_or_none()
-        ch.sex = self.child_sex.currentData()
-        ch.child_guidance = self.child_guidance.isChecked()
+        ch = self.chf.apply(Child(**vars(base)) if base else Child(resident_id=self.resident.id))
         if self.child_birth.problem():
             self.child_form.show_errors([FieldError("birth_date", self.child_birth.problem())])
             return False
@@ -720,13 +626,8 @@ class RecordView(QWidget):
     def add_consent(self) -> bool:
         if self.resident is None:
             return False
-        errs = [FieldError(n, e.problem()) for n, e in (("given_on", self.consent_given),
-                                                        ("expires_on", self.consent_expires))
-                if e.problem()]
-        k = Consent(resident_id=self.resident.id, scope=self.consent_scope.currentData() or "",
-                    recipient=self.consent_recipient.text().strip(),
-                    given_on=self.consent_given.value_or_none(),
-                    expires_on=self.consent_expires.value_or_none())
+        errs = self.kf.problems()
+        k = self.kf.consent(resident_id=self.resident.id)
         if not errs:
             try:
                 residents_repo.insert_consent(self.db, k)
@@ -741,9 +642,7 @@ class RecordView(QWidget):
             return False
         self.consent_form.clear_errors()
         set_error(self.consent_error, "")
-        self.consent_scope.setCurrentIndex(0)
-        self.consent_recipient.clear()
-        self.consent_expires.clear()
+        self.kf.clear_for_next()
         self._reload()
         self.changed.emit(self.resident.id)
         return True
