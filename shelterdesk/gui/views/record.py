@@ -20,10 +20,8 @@ from datetime import date, datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -43,8 +41,6 @@ from shelterdesk.gui.widgets.date_edit import DateEdit
 from shelterdesk.gui.widgets.error_form import ErrorForm, error_label, set_error
 from shelterdesk.gui.widgets.pickers import (
     LANGUAGES,
-    code_checkboxes,
-    code_combo,
     language_combo,
     set_combo,
 )
@@ -53,6 +49,7 @@ from shelterdesk.gui.widgets.resident_fields import (
     ConsentFields,
     ResidentFields,
     SafetyFields,
+    StayFields,
 )
 from shelterdesk.gui.widgets.safety_banner import SafetyBanner
 from shelterdesk.i18n import _
@@ -253,24 +250,12 @@ class RecordView(QWidget):
         v.addWidget(self.stays_table)
         self.stay_form = ErrorForm()
         f = self.stay_form
-        self.arrival_date = DateEdit()
-        self.arrival_time = QLineEdit()
-        self.arrival_time.setMaximumWidth(80)
-        f.add_field("admitted_at", _("Arrival date and time"), self.arrival_date,
-                    extra=self.arrival_time)
-        self.referral = code_combo(codes.REFERRAL_SOURCE, _("— choose —"))
-        f.add_field("referral_source", _("Referral source"), self.referral)
-        self.admission_type = code_combo(codes.ADMISSION_TYPE, _("— choose —"))
-        f.add_field("admission_type", _("Admission type"), self.admission_type)
-        self.complaint = code_combo(codes.MAIN_COMPLAINT, _("— choose —"))
-        f.add_field("main_complaint", _("Primary complaint"), self.complaint)
-        tags_box = QWidget()
-        grid = QGridLayout(tags_box)
-        grid.setContentsMargins(0, 0, 0, 0)
-        self.tags = code_checkboxes(codes.ISSUE_TAG)
-        for i, cb in enumerate(self.tags.values()):
-            grid.addWidget(cb, i // 2, i % 2)
-        f.add_field("issue_tags", _("Other issues"), tags_box)
+        self.stf = stf = StayFields(f)
+        stf.add_arrival()
+        stf.add_codes()
+        self.arrival_date, self.arrival_time = stf.arrival_date, stf.arrival_time
+        self.referral, self.admission_type = stf.referral, stf.admission_type
+        self.complaint, self.tags = stf.complaint, stf.tags
         self.review_on = DateEdit()
         f.add_field("review_on", _("Planned review"), self.review_on)
         self.discharge_info = QLabel()
@@ -527,11 +512,7 @@ class RecordView(QWidget):
             return
         self.arrival_date.set_value(s.admitted_on)
         self.arrival_time.setText(s.admitted_at.strftime(TIME_FORMAT))
-        set_combo(self.referral, s.referral_source)
-        set_combo(self.admission_type, s.admission_type)
-        set_combo(self.complaint, s.main_complaint)
-        for code, cb in self.tags.items():
-            cb.setChecked(code in s.issue_tags)
+        self.stf.fill_codes(s)
         self.review_on.set_value(s.review_on)
         if s.discharged_on:
             self.discharge_info.setText(_("{d}: {dest}").format(
@@ -560,10 +541,7 @@ class RecordView(QWidget):
             errs.append(FieldError("admitted_at", _("Arrival date is required.")))
         if not errs:
             s.admitted_at = datetime.combine(d, t)
-            s.referral_source = self.referral.currentData() or ""
-            s.admission_type = self.admission_type.currentData() or ""
-            s.main_complaint = self.complaint.currentData() or ""
-            s.issue_tags = tuple(c for c, cb in self.tags.items() if cb.isChecked())
+            self.stf.apply_codes(s)
             s.review_on = self.review_on.value_or_none()
             try:
                 stays.update_stay(self.db, s)

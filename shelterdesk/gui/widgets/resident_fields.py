@@ -1,5 +1,5 @@
 """The field groups both the admission wizard and her record show: her
-details, a child, the safety flags and a consent. Each group builds its
+details, a stay's arrival and codes, a child, the safety flags and a consent. Each group builds its
 widgets on an ErrorForm (so messages appear beside the field under the same
 names core.validation uses), fills itself from a core.models object and reads
 one back.
@@ -19,14 +19,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QLineEdit, QPlainTextEdit, QWidget
 
 from shelterdesk.core import codes
-from shelterdesk.core.models import Child, Consent, Resident, SafetyFlags
+from shelterdesk.core.models import Child, Consent, Resident, SafetyFlags, Stay
 from shelterdesk.core.validation import FieldError
 from shelterdesk.gui.widgets.date_edit import DateEdit
 from shelterdesk.gui.widgets.error_form import ErrorForm
-from shelterdesk.gui.widgets.pickers import OTHER_LANGUAGE, code_combo, language_combo, set_combo
+from shelterdesk.gui.widgets.pickers import (
+    OTHER_LANGUAGE,
+    code_checkboxes,
+    code_combo,
+    language_combo,
+    set_combo,
+)
 from shelterdesk.i18n import _
 
 
@@ -138,6 +144,53 @@ class ResidentFields:
             r.pregnant = self.pregnant.isChecked()
             r.health_notes = self.health_notes.toPlainText().strip()
         return r
+
+
+class StayFields:
+    """A stay's arrival (date, and the time in the box beside it) and its
+    codes. Reading the arrival time stays with each screen: the wizard also
+    accepts a full-width colon, the record the plain form only."""
+
+    def __init__(self, form: ErrorForm):
+        self.form = form
+
+    def add_arrival(self) -> None:
+        self.arrival_date = DateEdit()
+        self.arrival_time = QLineEdit()
+        self.arrival_time.setMaximumWidth(80)
+        self.form.add_field("admitted_at", _("Arrival date and time"), self.arrival_date,
+                            extra=self.arrival_time)
+
+    def add_codes(self) -> None:
+        """Referral source, admission type, primary complaint, other issues."""
+        self.referral = code_combo(codes.REFERRAL_SOURCE, _("— choose —"))
+        self.form.add_field("referral_source", _("Referral source"), self.referral)
+        self.admission_type = code_combo(codes.ADMISSION_TYPE, _("— choose —"))
+        self.form.add_field("admission_type", _("Admission type"), self.admission_type)
+        self.complaint = code_combo(codes.MAIN_COMPLAINT, _("— choose —"))
+        self.form.add_field("main_complaint", _("Primary complaint"), self.complaint)
+        tags_box = QWidget()
+        grid = QGridLayout(tags_box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.tags = code_checkboxes(codes.ISSUE_TAG)
+        for i, cb in enumerate(self.tags.values()):
+            grid.addWidget(cb, i // 2, i % 2)
+        self.form.add_field("issue_tags", _("Other issues"), tags_box)
+
+    def fill_codes(self, s: Stay) -> None:
+        set_combo(self.referral, s.referral_source)
+        set_combo(self.admission_type, s.admission_type)
+        set_combo(self.complaint, s.main_complaint)
+        for code, cb in self.tags.items():
+            cb.setChecked(code in s.issue_tags)
+
+    def apply_codes(self, s: Stay) -> Stay:
+        """Write the chosen codes onto ``s`` and return it."""
+        s.referral_source = self.referral.currentData() or ""
+        s.admission_type = self.admission_type.currentData() or ""
+        s.main_complaint = self.complaint.currentData() or ""
+        s.issue_tags = tuple(c for c, cb in self.tags.items() if cb.isChecked())
+        return s
 
 
 class SafetyFields:

@@ -17,10 +17,8 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QPushButton,
     QScrollArea,
@@ -28,14 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shelterdesk.core import codes
 from shelterdesk.core.dates import now_minute
-from shelterdesk.gui.widgets.date_edit import DateEdit
 from shelterdesk.gui.widgets.error_form import ErrorForm, error_label
 from shelterdesk.gui.widgets.pickers import (
     OTHER_LANGUAGE,
-    code_checkboxes,
-    code_combo,
     language_combo,
     set_combo,
 )
@@ -44,6 +38,7 @@ from shelterdesk.gui.widgets.resident_fields import (
     ConsentFields,
     ResidentFields,
     SafetyFields,
+    StayFields,
 )
 from shelterdesk.gui.widgets.safety_banner import SafetyBanner
 from shelterdesk.i18n import N_, _
@@ -117,29 +112,17 @@ class WizardPages:
         rf.add_birth()
         self.birth_date, self.estimated_age = rf.birth_date, rf.estimated_age
         self.estimated_age.setPlaceholderText(_("years"))
-        self.arrival_date = DateEdit()
-        self.arrival_time = QLineEdit()
-        self.arrival_time.setMaximumWidth(80)
+        self.stf = stf = StayFields(e)
+        stf.add_arrival()
+        self.arrival_date, self.arrival_time = stf.arrival_date, stf.arrival_time
         self.arrival_time.setPlaceholderText("23:40")
-        e.add_field("admitted_at", _("Arrival date and time"), self.arrival_date,
-                    extra=self.arrival_time)
         now = now_minute()
         self.arrival_date.set_value(now.date())
         self.arrival_time.setText(now.strftime("%H:%M"))
-        self.referral = code_combo(codes.REFERRAL_SOURCE, _("— choose —"))
-        e.add_field("referral_source", _("Referral source"), self.referral)
-        self.admission_type = code_combo(codes.ADMISSION_TYPE, _("— choose —"))
+        stf.add_codes()
+        self.referral, self.admission_type = stf.referral, stf.admission_type
+        self.complaint, self.tags = stf.complaint, stf.tags
         set_combo(self.admission_type, "temporary_protection")
-        e.add_field("admission_type", _("Admission type"), self.admission_type)
-        self.complaint = code_combo(codes.MAIN_COMPLAINT, _("— choose —"))
-        e.add_field("main_complaint", _("Primary complaint"), self.complaint)
-        tags_box = QWidget()
-        grid = QGridLayout(tags_box)
-        grid.setContentsMargins(0, 0, 0, 0)
-        self.tags = code_checkboxes(codes.ISSUE_TAG)
-        for i, cb in enumerate(self.tags.values()):
-            grid.addWidget(cb, i // 2, i % 2)
-        e.add_field("issue_tags", _("Other issues"), tags_box)
         rf.add_language()
         self.language, self.language_other = rf.language, rf.language_other
         self.interpreter = rf.interpreter

@@ -281,11 +281,8 @@ class IntakeWizard(WizardPages, Readmission, Drafts, QWidget):
         return r
 
     def _stay(self) -> Stay:
-        return Stay(admitted_at=self._arrival(), admission_type=self.admission_type.currentData()
-                    or "", main_complaint=self.complaint.currentData() or "",
-                    referral_source=self.referral.currentData() or "",
-                    issue_tags=tuple(c for c, cb in self.tags.items() if cb.isChecked()),
-                    bed_id=self._selected_bed_id())
+        return self.stf.apply_codes(Stay(admitted_at=self._arrival(),
+                                         bed_id=self._selected_bed_id()))
 
     def _essential_errors(self) -> list[FieldError]:
         errs = self._format_errors()
