@@ -37,7 +37,12 @@ from shelterdesk.core.models import Account
 from shelterdesk.core.validation import FieldError, ValidationError
 from shelterdesk.gui.tasks import run_task
 from shelterdesk.gui.views.login import error_message
-from shelterdesk.gui.widgets.fields import FieldErrors, error_label
+from shelterdesk.gui.widgets.fields import (
+    FieldErrors,
+    error_label,
+    password_field,
+    password_mismatch,
+)
 from shelterdesk.i18n import _
 from shelterdesk.store import access
 
@@ -46,12 +51,6 @@ Ask = Callable[[QWidget, str, str], bool]
 
 def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
     return QMessageBox.question(parent, title, text) == QMessageBox.StandardButton.Yes
-
-
-def _password_field(parent: QWidget) -> QLineEdit:
-    f = QLineEdit(parent)
-    f.setEchoMode(QLineEdit.EchoMode.Password)
-    return f
 
 
 def _show_failure(errors: FieldErrors, error: BaseException) -> None:
@@ -132,9 +131,9 @@ class AddAccountDialog(_FormDialog):
             self.role_boxes[c.code] = box
             rl.addWidget(box)
         self.add_field("roles", _("Roles"), roles)
-        self.password = self.add_field("password", _("Password"), _password_field(self))
+        self.password = self.add_field("password", _("Password"), password_field(self))
         self.password2 = self.add_field("password2", _("Repeat the password"),
-                                        _password_field(self))
+                                        password_field(self))
 
     def roles(self) -> set[str]:
         return {code for code, box in self.role_boxes.items() if box.isChecked()}
@@ -146,8 +145,7 @@ class AddAccountDialog(_FormDialog):
             errors.append(FieldError("roles", _("Choose at least one role.")))
         if not self.display_name.text().strip():
             errors.append(FieldError("display_name", _("Enter the name shown for this account.")))
-        if self.password.text() and self.password.text() != self.password2.text():
-            errors.append(FieldError("password2", _("The passwords do not match.")))
+        errors += password_mismatch(self.password.text(), self.password2.text())
         return errors
 
     def work(self):
@@ -169,14 +167,13 @@ class SetPasswordDialog(_FormDialog):
                  else _("New password for {login}")).format(login=account.login)
         super().__init__(title, parent)
         self.session, self.account, self.enable = session, account, enable
-        self.password = self.add_field("new_password", _("New password"), _password_field(self))
+        self.password = self.add_field("new_password", _("New password"), password_field(self))
         self.password2 = self.add_field("password2", _("Repeat the new password"),
-                                        _password_field(self))
+                                        password_field(self))
 
     def check(self) -> list[FieldError]:
         errors = access.check_password(self.password.text(), "new_password")
-        if self.password.text() and self.password.text() != self.password2.text():
-            errors.append(FieldError("password2", _("The passwords do not match.")))
+        errors += password_mismatch(self.password.text(), self.password2.text())
         return errors
 
     def work(self):
@@ -190,18 +187,17 @@ class ChangeOwnPasswordDialog(_FormDialog):
     def __init__(self, session: access.Session, parent: QWidget | None = None):
         super().__init__(_("Change my password"), parent)
         self.session = session
-        self.old = self.add_field("old_password", _("Current password"), _password_field(self))
-        self.password = self.add_field("new_password", _("New password"), _password_field(self))
+        self.old = self.add_field("old_password", _("Current password"), password_field(self))
+        self.password = self.add_field("new_password", _("New password"), password_field(self))
         self.password2 = self.add_field("password2", _("Repeat the new password"),
-                                        _password_field(self))
+                                        password_field(self))
 
     def check(self) -> list[FieldError]:
         errors = []
         if not self.old.text():
             errors.append(FieldError("old_password", _("Enter your current password.")))
         errors += access.check_password(self.password.text(), "new_password")
-        if self.password.text() and self.password.text() != self.password2.text():
-            errors.append(FieldError("password2", _("The passwords do not match.")))
+        errors += password_mismatch(self.password.text(), self.password2.text())
         return errors
 
     def work(self):

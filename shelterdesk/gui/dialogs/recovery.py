@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from shelterdesk.core.dates import format_date
 from shelterdesk.gui import style
 from shelterdesk.gui.tasks import run_task
+from shelterdesk.gui.widgets.fields import password_field, password_mismatch
 from shelterdesk.i18n import _
 from shelterdesk.store import access
 from shelterdesk.store.vault import KdfParams
@@ -186,13 +187,11 @@ class RecoveryResetDialog(QDialog):
         f2 = QFormLayout(p2)
         self.account = QComboBox(p2)
         f2.addRow(_("Administrator account"), self.account)
-        self.password = QLineEdit(p2)
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password = password_field(p2)
         f2.addRow(_("New password"), self.password)
         self.password_error = _error_label(p2)
         f2.addRow("", self.password_error)
-        self.password2 = QLineEdit(p2)
-        self.password2.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password2 = password_field(p2)
         self.password2.returnPressed.connect(self.set_password)
         f2.addRow(_("Repeat the new password"), self.password2)
         self.password2_error = _error_label(p2)
@@ -243,8 +242,9 @@ class RecoveryResetDialog(QDialog):
         if problems:
             self.password_error.setText(problems[0].message)
             return
-        if pw != pw2:
-            self.password2_error.setText(_("The passwords do not match."))
+        mismatch = password_mismatch(pw, pw2)
+        if mismatch:
+            self.password2_error.setText(mismatch[0].message)
             return
         index = self.account.currentIndex()
         if index < 0 or self.session is None:

@@ -37,7 +37,7 @@ from shelterdesk.gui import style
 from shelterdesk.gui.dialogs.recovery import RecoveryCodeDialog
 from shelterdesk.gui.tasks import run_task
 from shelterdesk.gui.views.login import error_message
-from shelterdesk.gui.widgets.fields import FieldErrors
+from shelterdesk.gui.widgets.fields import FieldErrors, password_field, password_mismatch
 from shelterdesk.gui.widgets.fields import error_label as _error_label
 from shelterdesk.i18n import _
 from shelterdesk.store import access
@@ -192,12 +192,10 @@ class FirstRunScreen(QWidget):
         self.admin_name = QLineEdit(adm)
         form.addRow(_("Name shown"), self.admin_name)
         form.addRow("", self.errors.add("display_name", _error_label(adm)))
-        self.password = QLineEdit(adm)
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password = password_field(adm)
         form.addRow(_("Password"), self.password)
         form.addRow("", self.errors.add("password", _error_label(adm)))
-        self.password2 = QLineEdit(adm)
-        self.password2.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password2 = password_field(adm)
         form.addRow(_("Repeat the password"), self.password2)
         form.addRow("", self.errors.add("password2", _error_label(adm)))
         lay.addWidget(adm)
@@ -323,8 +321,7 @@ class FirstRunScreen(QWidget):
             errors.append(FieldError("facility_name", _("Enter the facility name.")))
         if not name:
             errors.append(FieldError("display_name", _("Enter the administrator's name.")))
-        if pw and pw != pw2:
-            errors.append(FieldError("password2", _("The passwords do not match.")))
+        errors += password_mismatch(pw, pw2)
         if errors:
             self.errors.show(errors, "general")
             return

@@ -8,9 +8,10 @@ no label go to a general label rather than being dropped.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from shelterdesk.core.validation import FieldError
+from shelterdesk.i18n import _
 
 
 def error_label(parent: QWidget) -> QLabel:
@@ -19,6 +20,21 @@ def error_label(parent: QWidget) -> QLabel:
     label.setWordWrap(True)
     label.hide()
     return label
+
+
+def password_field(parent: QWidget) -> QLineEdit:
+    """A password box: what is typed is never shown."""
+    field = QLineEdit(parent)
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    return field
+
+
+def password_mismatch(password: str, repeated: str) -> list[FieldError]:
+    """The repeat row's error (field ``password2``). Nothing while the first
+    box is empty: that box has its own message then."""
+    if password and password != repeated:
+        return [FieldError("password2", _("The passwords do not match."))]
+    return []
 
 
 class FieldErrors:
