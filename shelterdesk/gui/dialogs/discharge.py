@@ -16,11 +16,9 @@ from datetime import date
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QHBoxLayout,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +26,7 @@ from PySide6.QtWidgets import (
 from shelterdesk.core import codes
 from shelterdesk.core.dates import format_date
 from shelterdesk.core.validation import FieldError, ValidationError
+from shelterdesk.gui.widgets.buttons import action_row
 from shelterdesk.gui.widgets.date_edit import DateEdit
 from shelterdesk.gui.widgets.error_form import ErrorForm, error_label, set_error
 from shelterdesk.gui.widgets.pickers import code_combo
@@ -83,15 +82,7 @@ class DischargeDialog(QDialog):
         lay.addWidget(hint)
         self.error = error_label()
         lay.addWidget(self.error)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.ok_button = QPushButton(_("Discharge"))
-        self.ok_button.setDefault(True)
-        cancel = QPushButton(_("Cancel"))
-        self.ok_button.clicked.connect(self.submit)
-        cancel.clicked.connect(self.reject)
-        row.addWidget(self.ok_button)
-        row.addWidget(cancel)
+        row, self.ok_button = action_row(self, _("Discharge"), self.submit)
         lay.addLayout(row)
         self.date.setFocus()
         if stay.discharged_on is not None:

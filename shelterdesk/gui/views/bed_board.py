@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shelterdesk.gui.widgets.buttons import action_row
 from shelterdesk.gui.widgets.error_form import error_label, set_error
 from shelterdesk.gui.widgets.safety_banner import safety_lines
 from shelterdesk.i18n import _, ngettext
@@ -292,16 +293,8 @@ class MoveBedDialog(QDialog):
         if not self.beds.count():
             set_error(self.error, _("No bed is free."))
         lay.addWidget(self.error)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.move_button = QPushButton(_("Move"))
-        self.move_button.setDefault(True)
+        row, self.move_button = action_row(self, _("Move"), self.move)
         self.move_button.setEnabled(self.beds.count() > 0)
-        cancel = QPushButton(_("Cancel"))
-        self.move_button.clicked.connect(self.move)
-        cancel.clicked.connect(self.reject)
-        row.addWidget(self.move_button)
-        row.addWidget(cancel)
         lay.addLayout(row)
         self.beds.setFocus()
 
