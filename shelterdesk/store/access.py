@@ -161,6 +161,10 @@ def unlock(db_path: Path, login: str, password: str) -> Session:
     longer (see throttle)."""
     db_path = Path(db_path)
     throttle = Throttle(db_path)
+    wait = throttle.wait_seconds()
+    if wait > 0:
+        # Enforced here, not only by the screens: every way in waits alike.
+        raise TooManyAttempts(wait)
     slots = SlotFile.load(db_path)
     # The lockout file is in the clear: keep a typed login only when it is a
     # staff login (a resident's name typed into the wrong field must not land
@@ -175,7 +179,9 @@ def unlock(db_path: Path, login: str, password: str) -> Session:
                                   lambda: slots.unlock(login, password, previous=True)[1])
     try:
         account = get_account(db, account_id)
-        if account is None or account.disabled:
+        # The login typed must be the login the database (not the editable
+        # slot file) holds for that account.
+        if account is None or account.disabled or account.login != login:
             throttle.record_failure(who, _now())
             raise WrongPassword(_("Wrong login or password."))
         db.account_id = account_id
@@ -209,12 +215,23 @@ def _open_with_fallback(db_path: Path, slots: SlotFile, key: bytes, previous_key
     """Open with ``key``; if a data-key rotation was interrupted before the
     database was re-encrypted, the previous generation's key opens it."""
     try:
-        return Database.open(db_path, key), key
+        db = Database.open(db_path, key)
     except DatabaseDamaged:
         if not slots.rotation_pending:
             raise
         old = previous_key()
         db = Database.open(db_path, old)
+    else:
+        if not slots.rotation_pending:
+            return db, key
+        # Re-encrypted, but the slot file still holds the previous seal.
+        try:
+            slots.finish_rotation()
+            slots.save(forget_previous=True)
+        except BaseException:
+            db.close()
+            raise
+        return db, key
     # Finish the rotation now: left pending, the key the administrator meant to
     # retire keeps working, and a second rotation would seal away the only key
     # that opens the database.
@@ -228,6 +245,15 @@ def _open_with_fallback(db_path: Path, slots: SlotFile, key: bytes, previous_key
         db.close()
         raise
     return db, key
+
+
+class TooManyAttempts(WrongPassword):
+    """Too many failed logins in a row: wait before the next attempt."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        super().__init__(_("Too many failed logins; try again in {n} seconds.").format(
+            n=int(seconds) + 1))
 
 
 def wait_seconds(db_path: Path) -> float:

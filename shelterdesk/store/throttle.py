@@ -8,7 +8,9 @@ log and clears the file.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import time
 from pathlib import Path
 
@@ -26,9 +28,31 @@ def delay_for(failures: int) -> float:
     return min(MAX_DELAY, 2.0 ** (failures - FREE_ATTEMPTS + 1))
 
 
+#: The clock the delays are measured with (tests move it instead of sleeping).
+clock = time.time
+
+
 class Throttle:
     def __init__(self, db_path: Path):
         self.path = Path(db_path).with_name(Path(db_path).name + ".lockout")
+
+    @contextlib.contextmanager
+    def _exclusive(self):
+        """Serialise read-modify-write between processes (several login
+        attempts at once must each be counted)."""
+        try:
+            import fcntl
+        except ImportError:  # Windows: msvcrt-less fallback, one desk PC
+            yield
+            return
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
 
     def _read(self) -> dict:
         try:
@@ -45,20 +69,22 @@ class Throttle:
     def wait_seconds(self, now: float | None = None) -> float:
         """How long until the next attempt is allowed (0 when it is)."""
         doc = self._read()
-        now = time.time() if now is None else now
+        now = clock() if now is None else now
         return max(0.0, doc["last"] + delay_for(doc["failures"]) - now)
 
     def record_failure(self, login: str, at: str) -> None:
-        doc = self._read()
-        doc["failures"] += 1
-        doc["last"] = time.time()
-        doc["pending"] = (doc["pending"] + [[at, login[:64]]])[-500:]
-        write_atomic(self.path, json.dumps(doc).encode("utf-8"))
+        with self._exclusive():
+            doc = self._read()
+            doc["failures"] += 1
+            doc["last"] = clock()
+            doc["pending"] = (doc["pending"] + [[at, login[:64]]])[-500:]
+            write_atomic(self.path, json.dumps(doc).encode("utf-8"))
 
     def take_pending(self) -> list[tuple[str, str]]:
         """The failures not yet audited; resets the counter."""
-        doc = self._read()
-        pending = [(a, b) for a, b in doc["pending"]]
-        if self.path.exists():
-            self.path.unlink()
+        with self._exclusive():
+            doc = self._read()
+            pending = [(a, b) for a, b in doc["pending"]]
+            if self.path.exists():
+                self.path.unlink()
         return pending

@@ -277,7 +277,11 @@ class SlotFile:
         except (KeyError, ValueError, TypeError):
             raise SlotFileDamaged(_("The key slot of this account is damaged.")) from None
         private = X25519PrivateKey.from_private_bytes(raw)
-        return slot["account_id"], self._unseal_slot(slot, private, previous)
+        # The account id comes from the slot id, which the AES-GCM associated
+        # data authenticates; the plain "account_id" field is only covered by
+        # the unkeyed checksum and could be edited to claim another account.
+        account_id = _account_id_of(slot["id"])
+        return account_id, self._unseal_slot(slot, private, previous)
 
     def unlock_recovery(self, code: str, previous: bool = False) -> bytes:
         slot = self.slots.get(RECOVERY)
@@ -312,6 +316,13 @@ class SlotFile:
     def finish_rotation(self) -> None:
         for slot in self.slots.values():
             slot.pop("sealed_prev", None)
+
+
+def _account_id_of(slot_id: str) -> int:
+    kind, _sep, number = slot_id.partition(":")
+    if kind != "account" or not number.isdigit():
+        raise SlotFileDamaged(_("The key slot of this account is damaged."))
+    return int(number)
 
 
 def new_slot_file(db_path: Path) -> SlotFile:

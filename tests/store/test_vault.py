@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from shelterdesk.core.models import Facility
-from shelterdesk.store import access
+from shelterdesk.store import access, throttle
 from shelterdesk.store.database import Database
 from shelterdesk.store.errors import DatabaseDamaged, SlotFileDamaged, WrongPassword
 from shelterdesk.store.throttle import Throttle, delay_for
@@ -85,7 +85,26 @@ def test_two_accounts_open_the_same_database(session, db_path):
         b.db.close()
 
 
-def test_removed_account_no_longer_opens_it(session, db_path):
+class FakeClock:
+    def __init__(self):
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def wait_out(self, db_path) -> None:
+        self.now += access.wait_seconds(db_path)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> FakeClock:
+    """The login delay measured on a clock the test moves (no sleeping)."""
+    c = FakeClock()
+    monkeypatch.setattr(throttle, "clock", c)
+    return c
+
+
+def test_removed_account_no_longer_opens_it(session, db_path, clock):
     acct = _add_caseworker(session)
     access.unlock(db_path, "case1", OTHER_PASSWORD).db.close()
     access.remove_account(session, acct.id)
@@ -98,6 +117,7 @@ def test_removed_account_no_longer_opens_it(session, db_path):
     _keys(db_path).unlink()  # force the previous copy to be used
     with pytest.raises(WrongPassword):
         access.unlock(db_path, "case1", OTHER_PASSWORD)
+    clock.wait_out(db_path)
     access.unlock(db_path, ADMIN, PASSWORD).db.close()
 
 
@@ -335,9 +355,10 @@ def test_delay_grows_with_repeated_failures():
     assert delay_for(1000) == 60
 
 
-def test_failed_logins_slow_down_the_next_attempt_and_are_audited(db_path):
+def test_failed_logins_slow_down_the_next_attempt_and_are_audited(db_path, clock):
     waits = []
     for _ in range(5):
+        clock.wait_out(db_path)
         with pytest.raises(WrongPassword):
             access.unlock(db_path, ADMIN, "guess " + str(len(waits)))
         waits.append(access.wait_seconds(db_path))
@@ -349,9 +370,14 @@ def test_failed_logins_slow_down_the_next_attempt_and_are_audited(db_path):
     text = lockout.read_text(encoding="utf-8")
     assert "guess" not in text  # tried passwords are never written down
 
+    # While the delay runs, even the right password is refused, uncounted.
+    with pytest.raises(access.TooManyAttempts):
+        access.unlock(db_path, ADMIN, PASSWORD)
+    clock.wait_out(db_path)
     with pytest.raises(WrongPassword):
         access.unlock(db_path, "stranger", "x" * 10)  # unknown login: also counted
 
+    clock.wait_out(db_path)
     s = access.unlock(db_path, ADMIN, PASSWORD)
     try:
         rows = s.db.query("SELECT action, account_id, detail FROM audit "
@@ -385,5 +411,52 @@ def test_disabled_account_cannot_log_in_even_with_a_slot(session, db_path):
     access.set_disabled(session, acct.id, True)
     session.lock()
     _keys(db_path).write_bytes(saved)  # the old file, with her slot
+    with pytest.raises(WrongPassword):
+        access.unlock(db_path, "case1", OTHER_PASSWORD)
+
+
+def _rewrite_slots(db_path: Path, edit) -> None:
+    """Edit the key file as an attacker with a text editor would, fixing up its
+    (unkeyed) checksum so that the file still parses."""
+    import hashlib
+
+    path = _keys(db_path)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    edit(doc["body"])
+    doc["sha256"] = hashlib.sha256(
+        json.dumps(doc["body"], sort_keys=True).encode()).hexdigest()
+    path.write_text(json.dumps(doc), encoding="utf-8")
+
+
+def test_editing_the_key_file_never_grants_a_role(session, db_path, clock):
+    """A caseworker who edits her slot to name the administrator's account id
+    logs in as herself, or not at all, never as the administrator."""
+    case = _add_caseworker(session)
+    admin_id = session.account.id
+    session.db.close()
+
+    def claim_admin(body):
+        for slot in body["slots"]:
+            if slot.get("login") == "case1":
+                slot["account_id"] = admin_id
+
+    _rewrite_slots(db_path, claim_admin)
+    s = access.unlock(db_path, "case1", OTHER_PASSWORD)
+    try:
+        assert s.account.id == case.id
+        assert s.account.roles == frozenset({"caseworker"})
+    finally:
+        s.db.close()
+
+    def rename_slot(body):
+        for slot in body["slots"]:
+            if slot.get("login") == "case1":
+                slot["id"] = f"account:{admin_id}"
+                slot["account_id"] = admin_id
+            elif slot.get("login") == ADMIN:
+                slot["login"] = "former-admin"
+
+    _rewrite_slots(db_path, rename_slot)
+    clock.wait_out(db_path)
     with pytest.raises(WrongPassword):
         access.unlock(db_path, "case1", OTHER_PASSWORD)
