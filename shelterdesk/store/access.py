@@ -8,6 +8,8 @@ when the session is locked.
 
 from __future__ import annotations
 
+import copy
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -106,8 +108,9 @@ def create_facility(db_path: Path, facility: Facility, rooms: list[Room], admin_
     errors += c.errors
     if errors:
         raise ValidationError(errors)
-    slots_path = SlotFile.path_for(db_path)
-    if db_path.exists() or slots_path.exists():
+    # Any file of a database here (even a lone -wal) means "not ours to touch":
+    # a failed creation removes only files it made, so it must find none.
+    if any(Path(str(db_path) + suffix).exists() for suffix in _DB_SUFFIXES):
         raise DatabaseExists(_("A database already exists at {path}; it was not touched.")
                              .format(path=db_path))
     kdf = kdf or calibrate_kdf()
@@ -146,9 +149,26 @@ def create_facility(db_path: Path, facility: Facility, rooms: list[Room], admin_
     return Session(db, slots, account, kdf, key), recovery
 
 
+_DB_SUFFIXES = ("", "-wal", "-shm", ".keys", ".keys.bak")
+
+
+@contextmanager
+def _slot_change(s: Session):
+    """A change to the key slots that must follow the database transaction:
+    if the slot file cannot be written (a full disk), the in-memory slots go
+    back to what is on disk, so a later save cannot slip the failed change in."""
+    before = (copy.deepcopy(s.slots.slots), s.slots.generation)
+    try:
+        yield
+    except BaseException:
+        s.slots.slots, s.slots.generation = before
+        raise
+
+
 def _remove_new_files(db_path: Path) -> None:
-    """Undo a creation that failed half-way (only files this call created)."""
-    for suffix in ("", "-wal", "-shm", ".keys", ".keys.bak"):
+    """Undo a creation that failed half-way. Only called after checking that
+    none of these files existed before the creation started."""
+    for suffix in _DB_SUFFIXES:
         p = Path(str(db_path) + suffix)
         if p.exists():
             p.unlink()
@@ -305,7 +325,7 @@ def add_account(s: Session, login: str, display_name: str, roles: set[str],
         raise ValidationError(errors)
     if s.db.query_one("SELECT 1 FROM account WHERE login=?", (login,)):
         raise ValidationError([FieldError("login", _("This login is already in use."))])
-    with s.db.transaction() as con:
+    with _slot_change(s), s.db.transaction() as con:
         cur = con.execute("INSERT INTO account(login, display_name, created_at, "
                           "password_changed_at) VALUES (?,?,?,?)",
                           (login, display_name.strip(), _now(), _now()))
@@ -366,7 +386,7 @@ def _set_password(s: Session, account_id: int, new_password: str, action: str) -
     account = get_account(s.db, account_id)
     if account is None:
         raise NotFound(_("No such account."))
-    with s.db.transaction() as con:
+    with _slot_change(s), s.db.transaction() as con:
         con.execute("UPDATE account SET password_changed_at=? WHERE id=?", (_now(), account_id))
         s.db.audit(action, "account", account_id)
         s.slots.set_account_slot(account_id, account.login, new_password, s._data_key, s.kdf)
@@ -377,7 +397,7 @@ def set_disabled(s: Session, account_id: int, disabled: bool) -> None:
     """A disabled account keeps its history but can no longer log in; its key
     slot is removed so that its password opens nothing."""
     s.require("admin")
-    with s.db.transaction() as con:
+    with _slot_change(s), s.db.transaction() as con:
         if disabled and _is_last_admin(s.db, account_id):
             raise Conflict(_("This is the last administrator; it cannot be disabled."))
         if s.account and account_id == s.account.id and disabled:
@@ -410,8 +430,9 @@ def rotate_data_key(s: Session) -> None:
     s.require("admin")
     new_key = new_data_key()
     s.db.audit("rotate_key")
-    s.slots.reseal_all(new_key)
-    s.slots.save()  # both generations sealed: a crash now loses nothing
+    with _slot_change(s):
+        s.slots.reseal_all(new_key)
+        s.slots.save()  # both generations sealed: a crash now loses nothing
     s.db.rekey(new_key)
     s._data_key = new_key
     s.slots.finish_rotation()

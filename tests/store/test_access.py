@@ -100,3 +100,43 @@ def test_facility_settings_read_back(session):
     assert f.name == "テスト施設（架空）" and f.capacity == 6
     assert f.idle_lock_minutes == 5
     assert f.database_id == session.slots.database_id
+
+
+def test_a_failed_slot_write_leaves_no_trace(session, db_path, monkeypatch):
+    """A password reset that fails to write the key file (a full disk) does not
+    take effect later, when another change writes the file."""
+    from shelterdesk.store import vault
+
+    case = access.add_account(session, "case9", "支援員 見本", {"caseworker"},
+                              "first password 9")
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(vault, "write_atomic", full_disk)
+        with pytest.raises(OSError):
+            access.reset_password(session, case.id, "second password 9")
+        with pytest.raises(OSError):
+            access.set_disabled(session, case.id, True)
+    access.add_account(session, "case10", "支援員 架空", {"caseworker"}, "third password 10")
+    session.db.close()
+    access.unlock(db_path, "case9", "first password 9").db.close()
+    with pytest.raises(access.WrongPassword):
+        access.unlock(db_path, "case9", "second password 9")
+
+
+def test_init_never_touches_files_it_did_not_make(tmp_path):
+    """A leftover -wal beside a missing database: creation refuses and the
+    leftover stays (it may hold the last transactions of a real database)."""
+    from shelterdesk.core.models import Facility
+    from shelterdesk.store.vault import TEST_KDF
+
+    db = tmp_path / "shelter.db"
+    wal = tmp_path / "shelter.db-wal"
+    wal.write_bytes(b"not ours")
+    with pytest.raises(access.DatabaseExists):
+        access.create_facility(db, Facility("見本施設", 5), [], "admin", "管理者",
+                               "long enough 1", kdf=TEST_KDF)
+    assert wal.read_bytes() == b"not ours"
+    assert not db.exists()
