@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import secrets
 import threading
 from collections.abc import Iterator
@@ -98,6 +99,10 @@ class Database:
             raise DatabaseExists(_("A database already exists at {path}; it was not "
                                    "touched.").format(path=path))
         path.parent.mkdir(parents=True, exist_ok=True)
+        # Encrypted, but nobody else's business either: made owner-only before
+        # SQLite opens it (SQLite gives the -wal and -shm files the same mode).
+        # O_EXCL: never open over a file that appeared meanwhile.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         con = _connect(path, data_key)
         con.execute("SELECT count(*) FROM sqlite_master").fetchone()
         _configure(con)
@@ -210,6 +215,8 @@ class Database:
                     id=rid))
             prev_hash, expected_id, last = row_hash, rid + 1, f"{rid}:{row_hash}"
         head = self.get_meta("audit_head")
+        if head is None and last is not None:
+            problems.append(_("the record of the audit log's last row is missing"))
         if head is not None and head != last:
             problems.append(_("the last audit rows were removed (the log ends before its "
                               "recorded head)"))
@@ -249,12 +256,17 @@ class Database:
                 self.con.execute(f"PRAGMA backup.application_id = {migrations.APPLICATION_ID}")
             finally:
                 self.con.execute("DETACH DATABASE backup")
-        check = Database.open(target, data_key, upgrade=False)
         try:
-            problems = check.integrity_problems()
-        finally:
-            check.close()
+            check = Database.open(target, data_key, upgrade=False)
+            try:
+                problems = check.integrity_problems()
+            finally:
+                check.close()
+        except StoreError:
+            problems = {"open": ["failed"]}
         if any(problems.values()):
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(target) + suffix).unlink(missing_ok=True)
             raise DatabaseDamaged(_("The backup could not be verified; it was not kept."))
 
 

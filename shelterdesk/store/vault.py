@@ -334,7 +334,10 @@ def write_atomic(path: Path, data: bytes, keep_previous: bool = False) -> None:
     new file, never a mix: temp file beside it, fsync, rename, fsync the folder.
     With ``keep_previous`` the file being replaced is kept as ``<path>.bak``."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # O_BINARY: on Windows a text-mode descriptor would turn \n into \r\n and
+    # break every PDF written through here.
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    fd = os.open(tmp, flags, 0o600)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)

@@ -205,3 +205,25 @@ def test_failed_admission_writes_nothing(db):
         stays.admit(db, stays.Admission(r, stay, [bad_child]), now=datetime(2026, 11, 21))
     after = {t: db.query(f"SELECT count(*) FROM {t}")[0][0] for t in counts}
     assert after == counts
+
+
+def test_database_files_are_owner_only(db_path, tmp_path):
+    from shelterdesk.core.models import Facility
+    from shelterdesk.store import access
+    from shelterdesk.store.vault import TEST_KDF
+
+    path = tmp_path / "new" / "shelter.db"
+    s, _code = access.create_facility(path, Facility("見本施設", 5), [], "admin", "管理者",
+                                      "long enough 1", kdf=TEST_KDF)
+    try:
+        for suffix in ("", "-wal", ".keys"):
+            assert (Path(str(path) + suffix).stat().st_mode & 0o077) == 0, suffix
+    finally:
+        s.lock()
+
+
+def test_audit_log_without_its_head_record_is_reported(session):
+    session.db.audit("view", "resident", 1)
+    with session.db.transaction() as con:
+        con.execute("DELETE FROM meta WHERE key='audit_head'")
+    assert session.db.verify_audit() != []
