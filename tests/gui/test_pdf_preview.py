@@ -49,3 +49,16 @@ def test_uncovered_characters_are_reported_before_printing(qtbot, session, monke
     assert not dlg.save_as()
     assert len(asked) == 2 and "U+F0000" in asked[0]
     assert audits(db, "print") == [] and audits(db, "save") == []
+
+
+def test_nothing_leaves_once_locked(qtbot, session, tmp_path):
+    """The idle lock closed the database while the save dialog was open: the
+    document is not written (it could not be audited)."""
+    s = admit_sample(session.db)
+    dlg = PdfPreviewDialog(session, build_document(session.db, s.id, "intake", "ja"),
+                           s.id, "intake", "ja")
+    qtbot.addWidget(dlg)
+    session.lock()
+    assert not dlg.save_to(tmp_path / "late.pdf")
+    assert not (tmp_path / "late.pdf").exists()
+    assert "locked" in dlg.error.text()

@@ -20,6 +20,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -72,6 +73,21 @@ def open_document(session, stay_id: int, doc: str, lang: str, parent: QWidget,
 
     return run_task(parent, lambda: build_document(session.db, stay_id, doc, lang, staff),
                     done, failed, _("Preparing the document…"))
+
+
+def open_stay_document(owner: QWidget, session, stay_id: int, doc: str,
+                       consent_lang: QComboBox, error: QLabel) -> None:
+    """The intake sheet (in Japanese) or the consent sheet (in the language
+    chosen in ``consent_lang``) of a stay, for a screen with print buttons:
+    the preview is kept as ``owner.preview``, a failure is shown on ``error``."""
+    lang = consent_lang.currentData() if doc == "consent" else "ja"
+    set_error(error, "")
+
+    def opened(dlg):
+        owner.preview = dlg
+
+    open_document(session, stay_id, doc, lang, owner, on_open=opened,
+                  on_error=lambda msg: set_error(error, msg))
 
 
 class PdfPreviewDialog(QDialog):
@@ -160,8 +176,19 @@ class PdfPreviewDialog(QDialog):
             return False
         return self.print_to(printer)
 
+    def _still_unlocked(self) -> bool:
+        """A print or save needs its audit row: if the idle lock closed the
+        database while a print or file dialog was open, nothing leaves."""
+        if self.session.db.is_open:
+            return True
+        set_error(self.error, _("ShelterDesk was locked meanwhile; nothing was printed or "
+                                "saved. Unlock and try again."))
+        return False
+
     def print_to(self, printer: QPrinter) -> bool:
         """Render every page onto ``printer`` (already chosen), then audit."""
+        if not self._still_unlocked():
+            return False
         painter = QPainter()
         if not painter.begin(printer):
             set_error(self.error, _("The printer could not be opened."))
@@ -205,6 +232,8 @@ class PdfPreviewDialog(QDialog):
         path = Path(path)
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
+        if not self._still_unlocked():
+            return False
         try:
             write_atomic(path, bytes(self.result.data))
         except OSError as e:
