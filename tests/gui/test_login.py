@@ -112,3 +112,23 @@ def test_recovery_code_resets_an_administrator_password(qtbot, db_path, recovery
         raise AssertionError("the old password still opens the database")
     except access.WrongPassword:
         pass
+
+
+def test_recovery_session_closes_by_itself(qtbot, db_path, recovery_code, monkeypatch):
+    """Opened with the recovery code and then left alone, the recovery session
+    closes: it opens everything and belongs to no account."""
+    from shelterdesk.gui.dialogs.recovery import RecoveryResetDialog
+
+    monkeypatch.setattr(RecoveryResetDialog, "RECOVERY_TIMEOUT_MS", 300)
+    screen = LoginScreen(db_path, kdf=TEST_KDF)
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.mouseClick(screen.panel.ui.recoveryButton, Qt.MouseButton.LeftButton)
+    dialog = screen.recovery_dialog
+    dialog.code.setText(recovery_code)
+    qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1, timeout=5000)
+    session = dialog.session
+    assert session.db.is_open
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    assert not session.db.is_open

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, Qt, Signal
+from PySide6.QtCore import QMarginsF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -217,8 +217,13 @@ class RecoveryResetDialog(QDialog):
         run_task(self, lambda: _open_recovery(path, code, kdf), self._opened, self._open_failed,
                  _("Opening the database…"))
 
+    #: The recovery session closes after this long, whatever is typed: it opens
+    #: everything and belongs to no account.
+    RECOVERY_TIMEOUT_MS = 5 * 60 * 1000
+
     def _opened(self, result) -> None:
         self.session, self._accounts = result
+        QTimer.singleShot(self.RECOVERY_TIMEOUT_MS, self, self.reject)
         self.code.clear()
         self.account.clear()
         for a in self._accounts:
