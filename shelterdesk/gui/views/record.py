@@ -40,9 +40,9 @@ from shelterdesk.core.validation import FieldError, ValidationError
 from shelterdesk.gui.widgets.date_edit import DateEdit
 from shelterdesk.gui.widgets.error_form import ErrorForm, error_label, set_error
 from shelterdesk.gui.widgets.pickers import (
-    LANGUAGES,
     language_combo,
     set_combo,
+    sheet_language,
 )
 from shelterdesk.gui.widgets.resident_fields import (
     ChildFields,
@@ -336,8 +336,7 @@ class RecordView(QWidget):
         has_stay = bool(self.stays)
         self.print_intake_button.setEnabled(has_stay)
         self.print_consent_button.setEnabled(has_stay)
-        lang = r.language if r.language in {c for c, *_ in LANGUAGES} else "ja"
-        set_combo(self.consent_lang, lang)
+        set_combo(self.consent_lang, sheet_language(r.language))
 
     def open_stay(self) -> Stay | None:
         return next((s for s in self.stays if s.discharged_on is None), None)
@@ -589,14 +588,8 @@ class RecordView(QWidget):
         s = self.selected_stay() or self.current_stay()
         if s is None:
             return
-        from shelterdesk.gui.dialogs.pdf_preview import open_document
-        lang = self.consent_lang.currentData() if doc == "consent" else "ja"
-        set_error(self.action_error, "")
-
-        def opened(dlg):
-            self.preview = dlg
-        open_document(self.session, s.id, doc, lang, self, on_open=opened,
-                      on_error=lambda msg: set_error(self.action_error, msg))
+        from shelterdesk.gui.dialogs.pdf_preview import open_stay_document
+        open_stay_document(self, self.session, s.id, doc, self.consent_lang, self.action_error)
 
     # ======================================================================
     # consents

@@ -24,6 +24,11 @@ LANGUAGES: tuple[tuple[str, str, str], ...] = (
 OTHER_LANGUAGE = "other"
 
 
+def sheet_language(code: str) -> str:
+    """Her language if the consent sheet is printed in it, otherwise Japanese."""
+    return code if code in {c for c, *_ in LANGUAGES} else "ja"
+
+
 def language_label(code: str, msgid: str, native: str) -> str:
     shown = _(msgid)
     return shown if shown == native else f"{shown} / {native}"

@@ -77,8 +77,8 @@ from shelterdesk.gui.views.intake.pages import (
 from shelterdesk.gui.views.intake.readmission import Readmission
 from shelterdesk.gui.widgets.error_form import ErrorForm, error_label, set_error
 from shelterdesk.gui.widgets.pickers import (
-    LANGUAGES,
     set_combo,
+    sheet_language,
 )
 from shelterdesk.i18n import _
 from shelterdesk.store import drafts, rooms, stays
@@ -624,8 +624,7 @@ class IntakeWizard(WizardPages, Readmission, Drafts, QWidget):
         self.done_label.setText(_("Saved. Resident no. {rid}, stay no. {sid}.").format(
             rid=resident_id, sid=stay_id))
         self.done_banner.set_flags(r.safety)
-        lang = r.language if r.language in {c for c, *_ in LANGUAGES} else "ja"
-        set_combo(self.consent_lang, lang)
+        set_combo(self.consent_lang, sheet_language(r.language))
         self._go(DONE, save=False)
         self.admitted.emit(stay_id, resident_id)
 
@@ -638,15 +637,9 @@ class IntakeWizard(WizardPages, Readmission, Drafts, QWidget):
         (which prints or saves where the user chooses, audited there)."""
         if self._saved is None:
             return
-        from shelterdesk.gui.dialogs.pdf_preview import open_document
-        lang = self.consent_lang.currentData() if doc == "consent" else "ja"
-        set_error(self.print_error, "")
-
-        def opened(dlg):
-            self.preview = dlg
-
-        open_document(self.session, self._saved[0], doc, lang, self, on_open=opened,
-                      on_error=lambda msg: set_error(self.print_error, msg))
+        from shelterdesk.gui.dialogs.pdf_preview import open_stay_document
+        open_stay_document(self, self.session, self._saved[0], doc, self.consent_lang,
+                           self.print_error)
 
     # ======================================================================
     # discard and reset
