@@ -11,16 +11,19 @@ instead of closing a connection the worker is using.
 
 from __future__ import annotations
 
+import itertools
 import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from shelterdesk.i18n import _
 
-_running: set[Task] = set()
+_running: dict[int, Task] = {}
+_next_id = itertools.count(1)
 
 
 def busy() -> bool:
@@ -28,44 +31,60 @@ def busy() -> bool:
     return bool(_running)
 
 
-class _Signals(QObject):
-    """Lives on the UI thread; the worker only emits."""
-    done = Signal(object)
-    failed = Signal(object)
+class _Dispatcher(QObject):
+    """The one object workers signal through. It lives on the UI thread for
+    the whole application and is never destroyed by a worker: a QObject per
+    task, released by whichever thread dropped the last reference, was freed
+    on a pool thread while its queued call was still pending (a crash)."""
+    finished = Signal(int, bool, object)
+
+
+_dispatcher: _Dispatcher | None = None
+
+
+def _get_dispatcher() -> _Dispatcher:
+    global _dispatcher
+    if _dispatcher is None or not shiboken6.isValid(_dispatcher):
+        _dispatcher = _Dispatcher(QCoreApplication.instance())
+        _dispatcher.finished.connect(_deliver, Qt.ConnectionType.QueuedConnection)
+    return _dispatcher
+
+
+def _deliver(task_id: int, ok: bool, payload: Any) -> None:  # UI thread
+    task = _running.pop(task_id, None)
+    if task is not None:
+        task.finish(ok, payload)
 
 
 class _Runnable(QRunnable):
-    def __init__(self, fn: Callable[[], Any], signals: _Signals):
+    def __init__(self, task_id: int, fn: Callable[[], Any], dispatcher: _Dispatcher):
         super().__init__()
         self.setAutoDelete(True)
+        self._task_id = task_id
         self._fn = fn
-        self._signals = signals
+        self._dispatcher = dispatcher
 
     def run(self) -> None:  # pool thread
+        fn, self._fn = self._fn, None
         try:
-            result = self._fn()
+            ok, payload = True, fn()
         except BaseException as e:  # delivered to the UI thread, never swallowed
             e.__traceback__ = None
-            self._signals.failed.emit(e)
-        else:
-            self._signals.done.emit(result)
+            ok, payload = False, e
+        del fn
+        self._dispatcher.finished.emit(self._task_id, ok, payload)
 
 
-class Task(QObject):
+class Task:
     """One piece of work in flight. Keep no reference: the module keeps it
-    alive until its callback has run."""
-    finished = Signal()
+    until its callback has run on the UI thread."""
 
     def __init__(self, parent: QWidget | None, fn: Callable[[], Any],
                  on_done: Callable[[Any], None] | None,
                  on_error: Callable[[BaseException], None] | None,
                  progress_text: str | None):
-        super().__init__()
         self._on_done = on_done
         self._on_error = on_error
-        self._signals = _Signals()
-        self._signals.done.connect(self._done, Qt.ConnectionType.QueuedConnection)
-        self._signals.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
         self.progress: QProgressDialog | None = None
         if progress_text:
             self.progress = QProgressDialog(progress_text, "", 0, 0, parent)
@@ -75,37 +94,27 @@ class Task(QObject):
             self.progress.setMinimumDuration(300)
             self.progress.setAutoClose(False)
             self.progress.setValue(0)
-        _running.add(self)
-        QThreadPool.globalInstance().start(_Runnable(fn, self._signals))
+        task_id = next(_next_id)
+        _running[task_id] = self
+        QThreadPool.globalInstance().start(_Runnable(task_id, fn, _get_dispatcher()))
 
     def _close_progress(self) -> None:
         if self.progress is not None:
-            self.progress.reset()
-            self.progress.hide()
-            self.progress.deleteLater()
+            if shiboken6.isValid(self.progress):
+                self.progress.reset()
+                self.progress.hide()
+                self.progress.deleteLater()
             self.progress = None
 
-    @Slot(object)
-    def _done(self, result: Any) -> None:
+    def finish(self, ok: bool, payload: Any) -> None:
         self._close_progress()
-        _running.discard(self)
-        try:
+        if ok:
             if self._on_done is not None:
-                self._on_done(result)
-        finally:
-            self.finished.emit()
-
-    @Slot(object)
-    def _failed(self, error: BaseException) -> None:
-        self._close_progress()
-        _running.discard(self)
-        try:
-            if self._on_error is not None:
-                self._on_error(error)
-            else:
-                traceback.print_exception(error)
-        finally:
-            self.finished.emit()
+                self._on_done(payload)
+        elif self._on_error is not None:
+            self._on_error(payload)
+        else:
+            traceback.print_exception(payload)
 
 
 def run_task(parent: QWidget | None, fn: Callable[[], Any],
