@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QTranslator
 
 from shelterdesk import i18n
+from shelterdesk.i18n import N_
 
 
 class GettextTranslator(QTranslator):
@@ -34,6 +35,13 @@ class GettextTranslator(QTranslator):
     def isEmpty(self) -> bool:
         return False
 
+
+#: Qt's own button and dialog texts, answered through the translator above.
+#: Listed here so that extraction keeps them in the catalog.
+QT_OWN_TEXTS = (
+    N_("OK"), N_("Cancel"), N_("&Yes"), N_("&No"), N_("Save"), N_("Discard"), N_("Apply"),
+    N_("Help"), N_("Close"), N_("&OK"), N_("&Cancel"), N_("Yes"), N_("No"),
+)
 
 _installed: GettextTranslator | None = None
 

@@ -358,7 +358,7 @@ class RecordView(QWidget):
     def _fill_profile(self, r: Resident) -> None:
         self.rf.fill(r)
         age = r.age_on(date.today())
-        self.age_label.setText("" if age is None else f"{_('Age')} {age}")
+        self.age_label.setText("" if age is None else _("Age {n}").format(n=age))
         self.sf.fill(r.safety)
         self.profile.clear_errors()
         self.safety_form.clear_errors()

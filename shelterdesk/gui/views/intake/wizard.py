@@ -423,9 +423,10 @@ class IntakeWizard(WizardPages, Readmission, Drafts, QWidget):
         for i, d in enumerate(self._consents, 1):
             k = self._consent_from_dict(d)
             until = _("until {d}").format(d=format_date(k.expires_on)) if k.expires_on else ""
+            given = _("given {d}").format(d=format_date(k.given_on))
             self.consents_list.addItem(
                 f"{i}. {codes.CONSENT_SCOPE.label(k.scope)} → {k.recipient}  "
-                f"{_('given {d}').format(d=format_date(k.given_on))} {until}".rstrip())
+                f"{given} {until}".rstrip())
 
     def remove_consent(self) -> None:
         row = self.consents_list.currentRow()
@@ -528,13 +529,13 @@ class IntakeWizard(WizardPages, Readmission, Drafts, QWidget):
                             .format(id=self._same_resident_id)))
         table = "".join(f"<tr><td style='padding-right:16px;color:#555'>{esc(k)}</td>"
                         f"<td>{esc(v)}</td></tr>" for k, v in rows)
-        self.review_entered.setText(f"<b>{esc(_('Entered'))}</b><table>{table}</table>")
+        entered = _("Entered")
+        self.review_entered.setText(f"<b>{esc(entered)}</b><table>{table}</table>")
         missing = missing_items(r, s, a.children, a.consents)
         if missing:
             items = "".join(f"<li>{esc(m)}</li>" for m in missing)
-            self.review_missing.setText(
-                f"<b>{esc(_('Still missing (can be completed later on her record)'))}</b>"
-                f"<ul>{items}</ul>")
+            heading = _("Still missing (can be completed later on her record)")
+            self.review_missing.setText(f"<b>{esc(heading)}</b><ul>{items}</ul>")
         else:
             self.review_missing.setText(esc(_("Nothing is missing.")))
         errs = self._essential_errors()
