@@ -63,3 +63,14 @@ def test_japanese_is_the_default_language():
         assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", i18n._("Wrong login or password."))
     finally:
         i18n.set_language("en")
+
+
+def test_no_translated_text_hides_inside_an_f_string():
+    """Extraction does not look inside f-strings: a _() there would never reach
+    the catalog and would show in English."""
+    pattern = re.compile(r"""\bf(["']).*\{\s*(esc\()?_\(""")
+    found = [f"{p.relative_to(ROOT)}:{n}"
+             for p in (ROOT / "shelterdesk").rglob("*.py")
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if pattern.search(line)]
+    assert found == []
