@@ -68,7 +68,7 @@ def test_japanese_is_the_default_language():
 def test_no_translated_text_hides_inside_an_f_string():
     """Extraction does not look inside f-strings: a _() there would never reach
     the catalog and would show in English."""
-    pattern = re.compile(r"""\bf(["']).*\{\s*(esc\()?_\(""")
+    pattern = re.compile(r"""\bf(["']).*\{\s*(esc\()?_\(\s*["']""")
     found = [f"{p.relative_to(ROOT)}:{n}"
              for p in (ROOT / "shelterdesk").rglob("*.py")
              for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
