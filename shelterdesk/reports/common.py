@@ -100,6 +100,7 @@ class _Styles:
         self.h1 = style("h1", self.bold, 16, 22, alignment=TA_CENTER, spaceAfter=2)
         self.h2 = style("h2", self.bold, 11, 15, spaceBefore=7, spaceAfter=3)
         self.flag = style("flag", self.bold, 9.5, 13, textColor=RED)
+        self.header = style("header", self.regular, 8, 10)
         self.ja_small = ParagraphStyle("ja_small", parent=self.small, fontName=self.ja.primary,
                                        wordWrap="CJK")
         self.ja_title = ParagraphStyle("ja_title", parent=self.h1, fontName=self.ja_bold.primary,
@@ -202,7 +203,12 @@ def _decorate(c: Canvas, page: Page, styles: _Styles, n: int, total: int) -> Non
     # Facility and title, top left.
     c.setFillColor(colors.black)
     styles.ja.draw(c, MARGIN_X, top + 1.5 * mm, page.facility, 9, rep)
-    styles.ja.draw(c, MARGIN_X, top - 3 * mm, page.title, 8, rep)
+    # The title is in her language (with the Japanese title for staff). Drawn
+    # as a paragraph in her language's chain: Vietnamese words stay in one
+    # font, and Devanagari is shaped (canvas.drawString does not shape).
+    title = styles.p(page.title, styles.header)
+    title.wrapOn(c, CONTENT_W * 0.7, 20 * mm)
+    title.drawOn(c, MARGIN_X, top - 3 * mm - 2)
     c.setStrokeColor(LINE)
     c.setLineWidth(0.5)
     c.line(MARGIN_X, PAGE_H - MARGIN_TOP + 3 * mm, PAGE_W - MARGIN_X,
