@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from shelterdesk.gui.widgets.buttons import action_row
 from shelterdesk.gui.widgets.error_form import error_label, set_error
+from shelterdesk.gui.widgets.rows import roomy
 from shelterdesk.gui.widgets.safety_banner import safety_lines
 from shelterdesk.i18n import _, ngettext
 from shelterdesk.store import residents as residents_repo
@@ -75,7 +76,7 @@ class BedBoard(QWidget):
         top.addWidget(self.alias_toggle)
         lay.addLayout(top)
 
-        self.tree = QTreeWidget()
+        self.tree = roomy(QTreeWidget())
         self.tree.setColumnCount(5)
         self.tree.setHeaderLabels([_("Room / bed"), _("Occupant"), _("Children"), _("Safety"),
                                    _("Status")])
@@ -153,6 +154,7 @@ class BedBoard(QWidget):
                 occupied += 1
                 item.setText(COL_OCCUPANT, self._occupant(b, aliases))
                 item.setText(COL_CHILDREN, str(b.children) if b.children else "")
+                item.setTextAlignment(COL_CHILDREN, Qt.AlignmentFlag.AlignCenter)
                 item.setText(COL_STATUS, _("occupied"))
                 lines = safety_lines(flags[b.resident_id]) if b.resident_id in flags else []
                 if lines:

@@ -40,6 +40,7 @@ from shelterdesk.gui.widgets.resident_fields import (
     SafetyFields,
     StayFields,
 )
+from shelterdesk.gui.widgets.rows import roomy
 from shelterdesk.gui.widgets.safety_banner import SafetyBanner
 from shelterdesk.i18n import N_, _
 
@@ -199,7 +200,7 @@ class WizardPages:
         row.addWidget(self.remove_child_button)
         row.addStretch(1)
         v.addLayout(row)
-        self.children_list = QListWidget()
+        self.children_list = roomy(QListWidget())
         self.children_list.setMinimumHeight(90)
         self.children_list.setAccessibleName(_("Children added"))
         v.addWidget(self.children_list)
@@ -235,7 +236,7 @@ class WizardPages:
         row.addWidget(self.remove_consent_button)
         row.addStretch(1)
         v.addLayout(row)
-        self.consents_list = QListWidget()
+        self.consents_list = roomy(QListWidget())
         self.consents_list.setMinimumHeight(70)
         v.addWidget(self.consents_list)
         self.consents_error = error_label()
@@ -249,7 +250,7 @@ class WizardPages:
         self.room_hint = QLabel()
         self.room_hint.setWordWrap(True)
         v.addWidget(self.room_hint)
-        self.beds_list = QListWidget()
+        self.beds_list = roomy(QListWidget())
         self.beds_list.setAccessibleName(_("Free beds"))
         self.beds_list.currentItemChanged.connect(self._bed_clicked)
         v.addWidget(self.beds_list, 1)
