@@ -139,6 +139,9 @@ def test_keyboard_only_intake_with_one_child(qtbot, session, tmp_path):
     enter()
     qtbot.waitUntil(lambda: w.current_page() == wiz.REVIEW)
     assert "見本 花子" in w.review_entered.text()
+    # The review names her child and the consent, so staff can check them.
+    assert "太郎" in w.review_entered.text()
+    assert "架空市 福祉課" in w.review_entered.text()
     qtbot.waitUntil(lambda: w.save_button.hasFocus())
     with qtbot.waitSignal(w.admitted) as sig:
         enter()

@@ -519,8 +519,14 @@ class IntakeWizard(WizardPages, Readmission, Drafts, QWidget):
             (_("Other issues"), "、".join(codes.ISSUE_TAG.label(t) for t in s.issue_tags) or "—"),
             (_("Language"), self.language.currentText() + (
                 " · " + _("Needs an interpreter") if r.interpreter_needed else "")),
-            (_("Children"), str(len(a.children) + len(a.existing_child_ids))),
-            (_("Consents"), str(len(a.consents))),
+            (_("Children"), "、".join(
+                [c.name + (f"（{format_date(c.birth_date)}）" if c.birth_date else "")
+                 for c in a.children]
+                + [_("{n} from her earlier stay").format(n=len(a.existing_child_ids))]
+                * bool(a.existing_child_ids)) or "—"),
+            (_("Consents"), "、".join(
+                f"{codes.CONSENT_SCOPE.label(k.scope)} → {k.recipient}"
+                for k in a.consents) or "—"),
             (_("Bed"), self.beds_list.currentItem().text() if self.beds_list.currentItem()
              else _("No bed yet (assign later)")),
         ]
