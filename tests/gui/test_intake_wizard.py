@@ -333,3 +333,28 @@ def test_readmission_different_person_is_a_new_resident(qtbot, session):
         assert w.save()
     assert sig.args[1] != rid
     assert len(stays.stays_of(db, rid)) == 1
+
+
+def test_enter_after_resuming_adds_no_empty_child(qtbot, session):
+    """Resumed on the children page with only her surname pre-filled, Enter
+    moves on, as the hint says; it does not add a child made of her surname."""
+    db = session.db
+    w = open_wizard(qtbot, session)
+    type_essentials(qtbot, w, birth="H2.1.1")
+    enter()
+    qtbot.waitUntil(lambda: w.cf["family_name"].hasFocus())
+    w.save_draft_now()
+    w._autosave.stop()
+    w.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+    w2 = open_wizard(qtbot, session)
+    qtbot.waitUntil(lambda: w2.resume_button.hasFocus())
+    enter()
+    assert w2.current_page() == wiz.CHILDREN
+    assert w2.cf["family_name"].text() == "見本"
+    w2.cf["given_name"].setFocus()
+    enter()
+    qtbot.waitUntil(lambda: w2.current_page() != wiz.CHILDREN)
+    assert w2.children_list.count() == 0
+    assert drafts.list_drafts(db, drafts.INTAKE)[0].payload["children"] == []

@@ -316,12 +316,17 @@ class IntakeWizard(WizardPages, Readmission, Drafts, QWidget):
             self._child_prefill = (self.cf["family_name"].text(), self.cf["family_kana"].text())
 
     def _child_form_has_text(self) -> bool:
+        """True when staff typed something for a child. Her own family name and
+        kana, which the form is pre-filled with, do not count (also after a
+        draft is resumed): otherwise Enter would add a child made of nothing
+        but her surname."""
         prefill = getattr(self, "_child_prefill", ("", ""))
+        own = (self.f["family_name"].text().strip(), self.f["family_kana"].text().strip())
         for name, edit in self.cf.items():
             t = edit.text().strip()
-            if name == "family_name" and t == prefill[0]:
+            if name == "family_name" and t in (prefill[0], own[0]):
                 continue
-            if name == "family_kana" and t == prefill[1]:
+            if name == "family_kana" and t in (prefill[1], own[1]):
                 continue
             if t:
                 return True
