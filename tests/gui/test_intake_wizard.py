@@ -358,3 +358,21 @@ def test_enter_after_resuming_adds_no_empty_child(qtbot, session):
     qtbot.waitUntil(lambda: w2.current_page() != wiz.CHILDREN)
     assert w2.children_list.count() == 0
     assert drafts.list_drafts(db, drafts.INTAKE)[0].payload["children"] == []
+
+
+def test_review_names_safety_and_an_open_readmission_question(qtbot, session):
+    """The review shows the safety facts, and an undecided readmission is named
+    there rather than only when Save is pressed."""
+    _earlier_stay(session.db)
+    w = open_wizard(qtbot, session)
+    w.f["family_name"].setText("架空")
+    w.f["family_kana"].setText("かくう")
+    w.f["given_kana"].setText("さくら")
+    w.birth_date.setText("1988/08/08")
+    qtbot.waitUntil(lambda: w.match_banner.isVisible())
+    w.referral.setCurrentIndex(1)
+    w.complaint.setCurrentIndex(1)
+    w.whereabouts_secret.setChecked(True)
+    w._go(wiz.REVIEW)
+    assert "Whereabouts secret" in w.review_entered.text()
+    assert "Same person" in w.review_error.text()

@@ -80,6 +80,7 @@ from shelterdesk.gui.widgets.pickers import (
     set_combo,
     sheet_language,
 )
+from shelterdesk.gui.widgets.safety_banner import safety_lines
 from shelterdesk.i18n import _
 from shelterdesk.store import drafts, rooms, stays
 from shelterdesk.store import residents as residents_repo
@@ -529,6 +530,7 @@ class IntakeWizard(WizardPages, Readmission, Drafts, QWidget):
                  for c in a.children]
                 + [_("{n} from her earlier stay").format(n=len(a.existing_child_ids))]
                 * bool(a.existing_child_ids)) or "—"),
+            (_("Safety"), "、".join(safety_lines(r.safety)) or _("No safety flags")),
             (_("Consents"), "、".join(
                 f"{codes.CONSENT_SCOPE.label(k.scope)} → {k.recipient}"
                 for k in a.consents) or "—"),
@@ -550,9 +552,10 @@ class IntakeWizard(WizardPages, Readmission, Drafts, QWidget):
         else:
             self.review_missing.setText(esc(_("Nothing is missing.")))
         errs = self._essential_errors()
-        set_error(self.review_error, _("The essentials are not complete yet: {n} problem(s). "
-                                       "Press Save to see them.").format(n=len(errs))
-                  if errs else "")
+        # Each problem is named here, before Save: the readmission question in
+        # particular must not surface only when she is about to be saved.
+        set_error(self.review_error, (_("Before saving:") + " " + " / ".join(
+            e.message for e in errs)) if errs else "")
 
     def _all_forms(self) -> list[ErrorForm]:
         return [self.essentials, self.safety_form]
