@@ -405,6 +405,10 @@ def set_disabled(s: Session, account_id: int, disabled: bool) -> None:
         con.execute("UPDATE account SET disabled=? WHERE id=?", (int(disabled), account_id))
         s.db.audit("disable" if disabled else "enable", "account", account_id)
         if disabled:
+            # Remembered until a rotation: the question asked right after this
+            # can go unanswered (the idle lock closes it), the advice must not.
+            con.execute("INSERT INTO meta(key, value) VALUES ('rotation_advised', '1') "
+                        "ON CONFLICT(key) DO UPDATE SET value='1'")
             s.slots.remove_account_slot(account_id)
             s.slots.save(forget_previous=True)
 
@@ -435,8 +439,15 @@ def rotate_data_key(s: Session) -> None:
         s.slots.save()  # both generations sealed: a crash now loses nothing
     s.db.rekey(new_key)
     s._data_key = new_key
+    with s.db.transaction() as con:
+        con.execute("DELETE FROM meta WHERE key='rotation_advised'")
     s.slots.finish_rotation()
     s.slots.save()
+
+
+def rotation_advised(s: Session) -> bool:
+    """An account was disabled since the data key was last rotated."""
+    return s.db.get_meta("rotation_advised") == "1"
 
 
 def backup(s: Session, target: Path) -> None:

@@ -128,3 +128,21 @@ def test_accounts_page_is_for_administrators_only(qtbot, admin, db_path):
     assert not window.settings_action.isEnabled()
     assert window.password_action.isEnabled()
     window.close()
+
+
+def test_an_unanswered_rotation_question_leaves_a_reminder(qtbot, admin):
+    """Disabling asks whether to rotate; left unanswered (the idle lock closes
+    the question as "no"), the advice stays until the key is rotated."""
+    access.add_account(admin, "temp1", "見本 臨時", {"intake"}, "temporary 1")
+    answers = iter([True, False])  # disable: yes; rotate now: (closed) no
+    panel = AccountsPanel(admin, ask=lambda *_a: next(answers))
+    qtbot.addWidget(panel)
+    panel.select_login("temp1")
+    panel.disable_selected()
+    again = AccountsPanel(admin, ask=lambda *_a: True)
+    qtbot.addWidget(again)
+    assert "Rotate the data key" in again.message.text()
+    access.rotate_data_key(admin)
+    third = AccountsPanel(admin, ask=lambda *_a: True)
+    qtbot.addWidget(third)
+    assert third.message.text() == ""

@@ -292,6 +292,10 @@ class AccountsPanel(QWidget):
                     item.setForeground(Qt.GlobalColor.gray)
                 self.table.setItem(r, c, item)
         self._update_buttons()
+        if access.rotation_advised(self.session):
+            self.message.setText(_("An account was disabled since the data key was last "
+                                   "rotated. Rotate the data key so that any copy of the old "
+                                   "key opens nothing."))
 
     def selected(self) -> Account | None:
         r = self.table.currentRow()
