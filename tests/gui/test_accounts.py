@@ -146,3 +146,10 @@ def test_an_unanswered_rotation_question_leaves_a_reminder(qtbot, admin):
     third = AccountsPanel(admin, ask=lambda *_a: True)
     qtbot.addWidget(third)
     assert third.message.text() == ""
+
+
+def test_add_account_dialog_starts_in_the_login_field(qtbot, admin):
+    dialog = AddAccountDialog(admin)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.login.hasFocus())

@@ -82,6 +82,13 @@ class _FormDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.layout_.addWidget(self.buttons)
 
+    def showEvent(self, event) -> None:
+        """Typing starts in the first field, not on the OK button."""
+        super().showEvent(event)
+        first = self.form.itemAt(0, QFormLayout.ItemRole.FieldRole)
+        if first is not None and first.widget() is not None:
+            first.widget().setFocus()
+
     def add_field(self, name: str, label: str, widget: QWidget) -> QWidget:
         self.form.addRow(label, widget)
         self.form.addRow("", self.errors.add(name, error_label(self)))
