@@ -159,15 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-#: Subcommands added by other modules register here (name -> (setup, func)).
-EXTRA_COMMANDS: list = []
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    for register in EXTRA_COMMANDS:
-        register(sub)
     args = parser.parse_args(argv)
     set_language(args.lang)
     if args.command is None:
