@@ -46,8 +46,8 @@ def test_add_account_then_it_unlocks_and_disabling_prevents_login(qtbot, admin, 
     dialog.login.setText("bad login!")
     dialog.password.setText("short")
     _ok(qtbot, dialog)
-    assert dialog.errors.text("login") and dialog.errors.text("password")
-    assert dialog.errors.text("roles") == "Choose at least one role."
+    assert dialog.errors.error_text("login") and dialog.errors.error_text("password")
+    assert dialog.errors.error_text("roles") == "Choose at least one role."
     assert dialog.isVisible()
     dialog.login.setText("nightdesk")
     type_text(dialog.display_name, "見本 夜勤")
@@ -98,8 +98,8 @@ def test_change_own_password_and_settings(qtbot, admin, db_path):
     dialog.password.setText("brand new pass 2")
     dialog.password2.setText("brand new pass 2")
     _ok(qtbot, dialog)
-    qtbot.waitUntil(lambda: bool(dialog.errors.text("old_password")), timeout=5000)
-    assert dialog.errors.text("old_password") == "The current password is wrong."
+    qtbot.waitUntil(lambda: bool(dialog.errors.error_text("old_password")), timeout=5000)
+    assert dialog.errors.error_text("old_password") == "The current password is wrong."
     dialog.old.setText(PASSWORD)
     _ok(qtbot, dialog)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)

@@ -87,10 +87,10 @@ def test_create_refuses_bad_input_next_to_the_field_and_writes_nothing(qtbot, tm
     screen.add_room_row("101", False, "1")  # a second room 101
     screen.admin_login.setText("見本")  # not ASCII
     qtbot.mouseClick(screen.create_button, Qt.MouseButton.LeftButton)
-    assert "do not match" in screen.errors.text("password2")
-    assert "letters, digits" in screen.errors.text("login")
-    assert "Room line 5" in screen.errors.text("rooms")
-    assert screen.errors.labels["password2"].isVisible()
+    assert "do not match" in screen.errors.error_text("password2")
+    assert "letters, digits" in screen.errors.error_text("login")
+    assert "Room line 5" in screen.errors.error_text("rooms")
+    assert screen.errors.fields["password2"][1].isVisible()
     assert not path.exists()
     assert screen.recovery_dialog is None
 

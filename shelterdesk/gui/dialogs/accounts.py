@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -34,30 +33,14 @@ from PySide6.QtWidgets import (
 
 from shelterdesk.core import codes
 from shelterdesk.core.models import Account
-from shelterdesk.core.validation import FieldError, ValidationError
+from shelterdesk.core.validation import FieldError
+from shelterdesk.gui.operations import failure_message, show_failure
 from shelterdesk.gui.tasks import run_task
-from shelterdesk.gui.views.login import error_message
-from shelterdesk.gui.widgets.fields import (
-    FieldErrors,
-    error_label,
-    password_field,
-    password_mismatch,
-)
+from shelterdesk.gui.widgets.errors import FieldErrors, error_label, set_error, show_field_errors
+from shelterdesk.gui.widgets.passwords import password_field, password_mismatch
+from shelterdesk.gui.widgets.questions import Ask, ask_yes_no
 from shelterdesk.i18n import _
 from shelterdesk.store import access
-
-Ask = Callable[[QWidget, str, str], bool]
-
-
-def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
-    return QMessageBox.question(parent, title, text) == QMessageBox.StandardButton.Yes
-
-
-def _show_failure(errors: FieldErrors, error: BaseException) -> None:
-    if isinstance(error, ValidationError):
-        errors.show(error.errors, "general")
-    else:
-        errors.show([FieldError("general", error_message(error))], "general")
 
 
 class _FormDialog(QDialog):
@@ -75,7 +58,8 @@ class _FormDialog(QDialog):
         self.layout_ = QVBoxLayout(self)
         self.form = QFormLayout()
         self.layout_.addLayout(self.form)
-        self.layout_.addWidget(self.errors.add("general", error_label(self)))
+        self.general_error = error_label(self)
+        self.layout_.addWidget(self.general_error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel, self)
         self.buttons.accepted.connect(self._ok)
@@ -91,14 +75,15 @@ class _FormDialog(QDialog):
 
     def add_field(self, name: str, label: str, widget: QWidget) -> QWidget:
         self.form.addRow(label, widget)
-        self.form.addRow("", self.errors.add(name, error_label(self)))
+        self.form.addRow("", self.errors.add(name, error_label(self), widget))
         return widget
 
     def _ok(self) -> None:
-        self.errors.clear()
+        self.errors.clear_errors()
+        set_error(self.general_error, "")
         errors = self.check()
         if errors:
-            self.errors.show(errors, "general")
+            show_field_errors(errors, [self.errors], self.general_error)
             return
         self.buttons.setEnabled(False)
         run_task(self, self.work(), self._done, self._failed, self.progress_text())
@@ -110,7 +95,7 @@ class _FormDialog(QDialog):
 
     def _failed(self, error: BaseException) -> None:
         self.buttons.setEnabled(True)
-        _show_failure(self.errors, error)
+        show_failure(self, error, [self.errors], self.general_error)
 
     # subclasses
     def check(self) -> list[FieldError]:
@@ -350,7 +335,7 @@ class AccountsPanel(QWidget):
         try:
             access.set_disabled(self.session, a.id, True)
         except Exception as e:  # a store refusal (last administrator, own account)
-            self.message.setText(error_message(e))
+            self.message.setText(failure_message(e))
             return
         self.reload()
         self.message.setText(_("{login} was disabled.").format(login=a.login))
@@ -376,4 +361,4 @@ class AccountsPanel(QWidget):
         self.message.setText(_("The data key was rotated."))
 
     def _rotate_failed(self, error: BaseException) -> None:
-        self.message.setText(error_message(error))
+        self.message.setText(failure_message(error))

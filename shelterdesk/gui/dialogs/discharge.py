@@ -28,7 +28,7 @@ from shelterdesk.core.dates import format_date
 from shelterdesk.core.validation import FieldError, ValidationError
 from shelterdesk.gui.widgets.buttons import action_row
 from shelterdesk.gui.widgets.date_edit import DateEdit
-from shelterdesk.gui.widgets.error_form import ErrorForm, error_label, set_error
+from shelterdesk.gui.widgets.errors import ErrorForm, error_label, set_error
 from shelterdesk.gui.widgets.pickers import code_combo
 from shelterdesk.gui.widgets.safety_banner import SafetyBanner
 from shelterdesk.i18n import _

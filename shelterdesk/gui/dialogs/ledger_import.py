@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from shelterdesk.core import ledger
 from shelterdesk.gui.tasks import run_task
-from shelterdesk.gui.widgets.error_form import error_label, set_error
+from shelterdesk.gui.widgets.errors import error_label, set_error
 from shelterdesk.i18n import _, ngettext
 from shelterdesk.store import ledger_import
 from shelterdesk.store.errors import StoreError

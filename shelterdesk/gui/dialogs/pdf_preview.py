@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from shelterdesk.gui.tasks import run_task
-from shelterdesk.gui.widgets.error_form import error_label, set_error
+from shelterdesk.gui.widgets.errors import error_label, set_error
 from shelterdesk.i18n import N_, _
 from shelterdesk.store.vault import write_atomic
 

@@ -31,18 +31,13 @@ from PySide6.QtWidgets import (
 
 from shelterdesk.core.dates import format_date
 from shelterdesk.gui import style
+from shelterdesk.gui.operations import failure_message
 from shelterdesk.gui.tasks import run_task
-from shelterdesk.gui.widgets.fields import password_field, password_mismatch
+from shelterdesk.gui.widgets.errors import error_label, set_error
+from shelterdesk.gui.widgets.passwords import password_field, password_mismatch
 from shelterdesk.i18n import _
 from shelterdesk.store import access
 from shelterdesk.store.vault import KdfParams
-
-
-def _error_label(parent: QWidget) -> QLabel:
-    label = QLabel(parent)
-    label.setProperty("role", "error")
-    label.setWordWrap(True)
-    return label
 
 
 class RecoveryCodeDialog(QDialog):
@@ -175,7 +170,7 @@ class RecoveryResetDialog(QDialog):
         self.code.setFont(style.fixed_font(12))
         self.code.returnPressed.connect(self.open_with_code)
         f1.addWidget(self.code)
-        self.code_error = _error_label(p1)
+        self.code_error = error_label(p1)
         f1.addWidget(self.code_error)
         self.open_button = QPushButton(_("Open"), p1)
         self.open_button.clicked.connect(self.open_with_code)
@@ -189,12 +184,12 @@ class RecoveryResetDialog(QDialog):
         f2.addRow(_("Administrator account"), self.account)
         self.password = password_field(p2)
         f2.addRow(_("New password"), self.password)
-        self.password_error = _error_label(p2)
+        self.password_error = error_label(p2)
         f2.addRow("", self.password_error)
         self.password2 = password_field(p2)
         self.password2.returnPressed.connect(self.set_password)
         f2.addRow(_("Repeat the new password"), self.password2)
-        self.password2_error = _error_label(p2)
+        self.password2_error = error_label(p2)
         f2.addRow("", self.password2_error)
         self.set_button = QPushButton(_("Set the password"), p2)
         self.set_button.clicked.connect(self.set_password)
@@ -209,10 +204,10 @@ class RecoveryResetDialog(QDialog):
     def open_with_code(self) -> None:
         code = self.code.text().strip()
         if not code:
-            self.code_error.setText(_("Type the recovery code."))
+            set_error(self.code_error, _("Type the recovery code."))
             return
         self.open_button.setEnabled(False)
-        self.code_error.setText("")
+        set_error(self.code_error, "")
         path, kdf = self.db_path, self._kdf
         run_task(self, lambda: _open_recovery(path, code, kdf), self._opened, self._open_failed,
                  _("Opening the database…"))
@@ -235,21 +230,20 @@ class RecoveryResetDialog(QDialog):
         self.password.setFocus()
 
     def _open_failed(self, error: BaseException) -> None:
-        from shelterdesk.gui.views.login import error_message
         self.open_button.setEnabled(True)
-        self.code_error.setText(error_message(error))
+        set_error(self.code_error, failure_message(error))
 
     def set_password(self) -> None:
-        self.password_error.setText("")
-        self.password2_error.setText("")
+        set_error(self.password_error, "")
+        set_error(self.password2_error, "")
         pw, pw2 = self.password.text(), self.password2.text()
         problems = access.check_password(pw, "new_password")
         if problems:
-            self.password_error.setText(problems[0].message)
+            set_error(self.password_error, problems[0].message)
             return
         mismatch = password_mismatch(pw, pw2)
         if mismatch:
-            self.password2_error.setText(mismatch[0].message)
+            set_error(self.password2_error, mismatch[0].message)
             return
         index = self.account.currentIndex()
         if index < 0 or self.session is None:
@@ -276,10 +270,9 @@ class RecoveryResetDialog(QDialog):
         self.accept()
 
     def _set_failed(self, error: BaseException) -> None:
-        from shelterdesk.gui.views.login import error_message
         self.set_button.setEnabled(True)
         msg = getattr(error, "errors", None)
-        self.password_error.setText(msg[0].message if msg else error_message(error))
+        set_error(self.password_error, msg[0].message if msg else failure_message(error))
 
     def done(self, result: int) -> None:
         if self.session is not None:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from shelterdesk.gui.widgets.buttons import action_row
-from shelterdesk.gui.widgets.error_form import error_label, set_error
+from shelterdesk.gui.widgets.errors import error_label, set_error
 from shelterdesk.gui.widgets.rows import roomy
 from shelterdesk.gui.widgets.safety_banner import safety_lines
 from shelterdesk.i18n import _, ngettext

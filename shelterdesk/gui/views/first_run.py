@@ -35,10 +35,11 @@ from shelterdesk.core.models import Bed, Facility, Room
 from shelterdesk.core.validation import FieldError, ValidationError
 from shelterdesk.gui import style
 from shelterdesk.gui.dialogs.recovery import RecoveryCodeDialog
+from shelterdesk.gui.operations import failure_message, show_failure
 from shelterdesk.gui.tasks import run_task
-from shelterdesk.gui.views.login import error_message
-from shelterdesk.gui.widgets.fields import FieldErrors, password_field, password_mismatch
-from shelterdesk.gui.widgets.fields import error_label as _error_label
+from shelterdesk.gui.widgets.errors import FieldErrors, show_field_errors
+from shelterdesk.gui.widgets.errors import error_label as _error_label
+from shelterdesk.gui.widgets.passwords import password_field, password_mismatch
 from shelterdesk.i18n import _
 from shelterdesk.store import access
 from shelterdesk.store.demo import DEMO_PASSWORD, create_demo
@@ -144,12 +145,12 @@ class FirstRunScreen(QWidget):
         self.facility_name = QLineEdit(fac)
         self.facility_name.setMaxLength(100)
         form.addRow(_("Facility name"), self.facility_name)
-        form.addRow("", self.errors.add("facility_name", _error_label(fac)))
+        form.addRow("", self.errors.add("facility_name", _error_label(fac), self.facility_name))
         self.capacity = QSpinBox(fac)
         self.capacity.setRange(1, 1000)
         self.capacity.setValue(20)
         form.addRow(_("Capacity (women)"), self.capacity)
-        form.addRow("", self.errors.add("capacity", _error_label(fac)))
+        form.addRow("", self.errors.add("capacity", _error_label(fac), self.capacity))
         lay.addWidget(fac)
 
         rooms = QGroupBox(_("Rooms and beds"), page)
@@ -177,7 +178,7 @@ class FirstRunScreen(QWidget):
         buttons.addWidget(remove)
         buttons.addStretch(1)
         rl.addLayout(buttons)
-        rl.addWidget(self.errors.add("rooms", _error_label(rooms)))
+        rl.addWidget(self.errors.add("rooms", _error_label(rooms), self.rooms))
         lay.addWidget(rooms)
         for name, family, beds in (("101", False, "1"), ("102", False, "1"),
                                    ("201", True, "3")):
@@ -188,19 +189,20 @@ class FirstRunScreen(QWidget):
         self.admin_login = QLineEdit(adm)
         self.admin_login.setMaxLength(32)
         form.addRow(_("Login"), self.admin_login)
-        form.addRow("", self.errors.add("login", _error_label(adm)))
+        form.addRow("", self.errors.add("login", _error_label(adm), self.admin_login))
         self.admin_name = QLineEdit(adm)
         form.addRow(_("Name shown"), self.admin_name)
-        form.addRow("", self.errors.add("display_name", _error_label(adm)))
+        form.addRow("", self.errors.add("display_name", _error_label(adm), self.admin_name))
         self.password = password_field(adm)
         form.addRow(_("Password"), self.password)
-        form.addRow("", self.errors.add("password", _error_label(adm)))
+        form.addRow("", self.errors.add("password", _error_label(adm), self.password))
         self.password2 = password_field(adm)
         form.addRow(_("Repeat the password"), self.password2)
-        form.addRow("", self.errors.add("password2", _error_label(adm)))
+        form.addRow("", self.errors.add("password2", _error_label(adm), self.password2))
         lay.addWidget(adm)
 
-        lay.addWidget(self.errors.add("general", _error_label(page)))
+        self.general_error = _error_label(page)
+        lay.addWidget(self.general_error)
         row = QHBoxLayout()
         back = QPushButton(_("Back"), page)
         back.clicked.connect(lambda: self.pages.setCurrentIndex(0))
@@ -310,7 +312,7 @@ class FirstRunScreen(QWidget):
 
     # -- creating ----------------------------------------------------------------
     def create_facility(self) -> None:
-        self.errors.clear()
+        self.errors.clear_errors()
         facility = Facility(self.facility_name.text().strip(), self.capacity.value())
         rooms, errors = self.room_list()
         login = self.admin_login.text().strip()
@@ -323,7 +325,7 @@ class FirstRunScreen(QWidget):
             errors.append(FieldError("display_name", _("Enter the administrator's name.")))
         errors += password_mismatch(pw, pw2)
         if errors:
-            self.errors.show(errors, "general")
+            show_field_errors(errors, [self.errors], self.general_error)
             return
         self.create_button.setEnabled(False)
         path, kdf = self.db_path, self._kdf
@@ -334,10 +336,7 @@ class FirstRunScreen(QWidget):
 
     def _create_failed(self, error: BaseException) -> None:
         self.create_button.setEnabled(True)
-        if isinstance(error, ValidationError):
-            self.errors.show(error.errors, "general")
-        else:
-            self.errors.show([FieldError("general", error_message(error))], "general")
+        show_failure(self, error, [self.errors], self.general_error)
 
     def _created(self, result) -> None:
         session, recovery = result
@@ -378,5 +377,5 @@ class FirstRunScreen(QWidget):
 
     def _demo_failed(self, error: BaseException) -> None:
         self.demo_button.setEnabled(True)
-        self.demo_error.setText(error_message(error))
+        self.demo_error.setText(failure_message(error))
         self.demo_error.show()

@@ -16,26 +16,11 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from shelterdesk.gui.forms.ui_login import Ui_LoginForm
+from shelterdesk.gui.operations import failure_message
 from shelterdesk.gui.tasks import run_task
 from shelterdesk.i18n import _
 from shelterdesk.store import access
-from shelterdesk.store.errors import StoreError, WrongPassword
 from shelterdesk.store.vault import KdfParams
-
-
-def error_message(error: BaseException) -> str:
-    """What a person reads when opening the database failed. Store errors are
-    already sentences in the user's language; anything else gets a generic
-    sentence (its text may be technical, but never holds resident data)."""
-    if isinstance(error, WrongPassword):
-        return str(error) or _("Wrong login or password.")
-    if isinstance(error, StoreError):
-        return str(error)
-    if isinstance(error, OSError):
-        return _("The database could not be read: {reason}").format(
-            reason=error.strerror or error.__class__.__name__)
-    return _("Something went wrong: {reason}").format(reason=str(error) or
-                                                      error.__class__.__name__)
 
 
 class LoginPanel(QWidget):
@@ -122,7 +107,7 @@ class LoginPanel(QWidget):
 
     def _failed(self, error: BaseException) -> None:
         self._busy = False
-        self.show_message(error_message(error))
+        self.show_message(failure_message(error))
         self.ui.password.setFocus()
         self._tick()
 

@@ -38,7 +38,7 @@ from shelterdesk.core.dates import age_on, format_date
 from shelterdesk.core.models import Child, Consent, Resident, Stay
 from shelterdesk.core.validation import FieldError, ValidationError
 from shelterdesk.gui.widgets.date_edit import DateEdit
-from shelterdesk.gui.widgets.error_form import ErrorForm, error_label, set_error
+from shelterdesk.gui.widgets.errors import ErrorForm, error_label, set_error
 from shelterdesk.gui.widgets.pickers import (
     language_combo,
     set_combo,

@@ -25,7 +25,7 @@ from shelterdesk.core import codes
 from shelterdesk.core.models import Child, Consent, Resident, SafetyFlags, Stay
 from shelterdesk.core.validation import FieldError
 from shelterdesk.gui.widgets.date_edit import DateEdit
-from shelterdesk.gui.widgets.error_form import ErrorForm
+from shelterdesk.gui.widgets.errors import ErrorForm
 from shelterdesk.gui.widgets.pickers import (
     OTHER_LANGUAGE,
     code_checkboxes,

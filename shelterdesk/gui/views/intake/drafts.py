@@ -22,7 +22,7 @@ from shelterdesk.gui.views.intake.pages import (
     RESIDENT_TEXT_FIELDS,
     REVIEW,
 )
-from shelterdesk.gui.widgets.error_form import set_error
+from shelterdesk.gui.widgets.errors import set_error
 from shelterdesk.gui.widgets.pickers import set_combo
 from shelterdesk.i18n import _
 from shelterdesk.store import drafts

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from shelterdesk.core.dates import now_minute
-from shelterdesk.gui.widgets.error_form import ErrorForm, error_label
+from shelterdesk.gui.widgets.errors import ErrorForm, error_label
 from shelterdesk.gui.widgets.pickers import (
     OTHER_LANGUAGE,
     language_combo,

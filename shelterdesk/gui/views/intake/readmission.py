@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QCheckBox
 from shelterdesk.core.dates import format_date
 from shelterdesk.core.models import Resident
 from shelterdesk.core.validation import FieldError
-from shelterdesk.gui.widgets.error_form import set_error
+from shelterdesk.gui.widgets.errors import set_error
 from shelterdesk.i18n import _
 from shelterdesk.store import residents as residents_repo
 from shelterdesk.store.errors import StoreError

@@ -75,7 +75,7 @@ from shelterdesk.gui.views.intake.pages import (
     wizard_button,
 )
 from shelterdesk.gui.views.intake.readmission import Readmission
-from shelterdesk.gui.widgets.error_form import ErrorForm, error_label, set_error
+from shelterdesk.gui.widgets.errors import ErrorForm, error_label, set_error
 from shelterdesk.gui.widgets.pickers import (
     set_combo,
     sheet_language,
