@@ -1,4 +1,4 @@
-"""Bulk synthetic data for the benchmark (``make bench``): tens of thousands of
+"""Bulk synthetic data for the benchmark (``make bench``, tests/bench/bench_store.py): tens of thousands of
 plainly fictitious residents written in one transaction with plain inserts.
 
 Not for the program's own use and not for tests of behaviour: it skips the
