@@ -19,7 +19,6 @@ from shelterdesk.gui.widgets.date_edit import DateEdit
 def error_label() -> QLabel:
     lab = QLabel()
     lab.setProperty("role", "error")
-    lab.setStyleSheet("color: #b00020;")
     lab.setWordWrap(True)
     lab.hide()
     return lab
