@@ -32,4 +32,4 @@ i18n: setup
 	$(PY) tools/compile_catalogs.py
 
 clean:
-	rm -rf .venv build *.egg-info
+	rm -rf .venv build *.egg-info shelterdesk/locale

@@ -21,7 +21,9 @@ UI_LANGUAGES = ("ja", "en")
 #: Languages the house-rules/consent sheet is printed in (seed: foreign residents).
 DOCUMENT_LANGUAGES = ("ja", "en", "zh", "ko", "vi", "tl", "pt", "es", "ne")
 
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "translations"
+#: Compiled catalogs inside the package (tools/compile_catalogs.py or the wheel build
+#: makes them from translations/*.po), so an installed build finds them too.
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 _current: _gettext.NullTranslations = _gettext.NullTranslations()
 _current_lang = "en"

@@ -53,16 +53,26 @@ def _template_db(tmp_path_factory) -> tuple[Path, str]:
     return path, recovery
 
 
-@pytest.fixture
-def db_path(_template_db, tmp_path) -> Path:
-    """A fresh copy of the empty facility database (and its key file)."""
-    src, _ = _template_db
-    dst = tmp_path / "shelter.db"
+def copy_database(src: Path, dst: Path) -> Path:
+    """Copy a database together with its key file (and the key file's backup)."""
     for suffix in ("", ".keys", ".keys.bak"):
         s = Path(str(src) + suffix)
         if s.exists():
             shutil.copy2(s, str(dst) + suffix)
     return dst
+
+
+@pytest.fixture
+def copy_db():
+    """:func:`copy_database`, for conftests below this one."""
+    return copy_database
+
+
+@pytest.fixture
+def db_path(_template_db, tmp_path) -> Path:
+    """A fresh copy of the empty facility database (and its key file)."""
+    src, _ = _template_db
+    return copy_database(src, tmp_path / "shelter.db")
 
 
 @pytest.fixture

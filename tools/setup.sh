@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepare this checkout on a fresh machine: Debian fonts and PDF tools, a
-# virtual environment with the pinned packages, compiled message catalogs.
+# virtual environment with the pinned packages (setuptools too, for the wheel
+# test), message catalogs compiled into shelterdesk/locale.
 # Idempotent and quick when everything is already there; `make run` and
 # `make test` call it first.
 set -euo pipefail

@@ -27,6 +27,7 @@ def setup_application(app: QApplication) -> bool:
     """Translator, fonts, stylesheet. Returns whether the BIZ UD font was found."""
     app.setApplicationName("ShelterDesk")
     app.setOrganizationName("ShelterDesk")
+    app.setWindowIcon(style.app_icon())
     i18n_qt.install(app)
     return style.apply(app)
 

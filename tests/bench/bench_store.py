@@ -14,7 +14,8 @@ from datetime import date
 from pathlib import Path
 
 from shelterdesk.core.models import Facility
-from shelterdesk.store import access, residents, synthetic
+from shelterdesk.store import access, residents
+from tests.bench import synthetic
 
 LOGIN = "admin"
 PASSWORD = "bench password 1"  # a synthetic database; nothing real is behind it

@@ -1,24 +1,22 @@
 """GUI fixtures: the application set up as the program sets it up (translator,
 fonts, style), a demo database built once per test session with the cheap
-test KDF and copied per test, and a few residents with known kana."""
+test KDF and copied per test, and a few residents with known kana. The
+facility, its administrator and the copying come from tests/conftest.py."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from shelterdesk.core.models import Child, Resident, SafetyFlags, Stay
-from shelterdesk.store import access, stays
+from shelterdesk.store import stays
 from shelterdesk.store.demo import DEMO_PASSWORD, create_demo
 from shelterdesk.store.rooms import free_beds
 from shelterdesk.store.vault import TEST_KDF
 
 SHOTS = Path("/tmp/shots")
-ADMIN = "admin"  # as in tests/conftest.py's facility
-PASSWORD = "correct horse 1"
 
 
 @pytest.fixture(autouse=True)
@@ -26,14 +24,6 @@ def _application(qapp):
     from shelterdesk.gui.app import setup_application
     setup_application(qapp)
     yield
-
-
-def copy_db(src: Path, dst: Path) -> Path:
-    for suffix in ("", ".keys", ".keys.bak"):
-        s = Path(str(src) + suffix)
-        if s.exists():
-            shutil.copy2(s, str(dst) + suffix)
-    return dst
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +34,7 @@ def _demo_template(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def demo_path(_demo_template, tmp_path) -> Path:
+def demo_path(_demo_template, tmp_path, copy_db) -> Path:
     return copy_db(_demo_template, tmp_path / "demo.db")
 
 
@@ -67,9 +57,10 @@ def admit_resident(db, family: str, given: str, family_kana: str, given_kana: st
 
 
 @pytest.fixture
-def populated(db_path) -> Path:
-    """The empty test facility with three fictitious residents in residence."""
-    s = access.unlock(db_path, ADMIN, PASSWORD)
+def populated(db_path, session) -> Path:
+    """The empty test facility with three fictitious residents in residence
+    (written through tests/conftest.py's administrator session, then locked)."""
+    s = session
     try:
         admit_resident(s.db, "見本", "花子", "みほん", "はなこ",
                        safety=SafetyFlags(danger_level="high", danger_warning="来訪者に注意",

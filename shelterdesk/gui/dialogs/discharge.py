@@ -56,7 +56,7 @@ class DischargeDialog(QDialog):
         lay = QVBoxLayout(self)
         head = QLabel(_("Discharge {name} — resident no. {rid}, stay no. {sid}").format(
             name=r.display_name or "—", rid=r.id, sid=stay_id))
-        head.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        head.setProperty("role", "subtitle")
         head.setWordWrap(True)
         lay.addWidget(head)
         where = _("Admitted {d}").format(d=format_date(stay.admitted_on))

@@ -102,7 +102,7 @@ class LedgerImportDialog(QDialog):
         self.counts.setWordWrap(True)
         lay.addWidget(self.counts)
         self.errors_title = QLabel()
-        self.errors_title.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.errors_title.setProperty("role", "alert")
         lay.addWidget(self.errors_title)
         self.errors = QTableWidget(0, 4)
         self.errors.setHorizontalHeaderLabels([_("File"), _("Row"), _("Column"), _("Reason")])

@@ -118,7 +118,7 @@ class PdfPreviewDialog(QDialog):
         lay = QVBoxLayout(self)
         self.missing_label = QLabel()
         self.missing_label.setWordWrap(True)
-        self.missing_label.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.missing_label.setProperty("role", "alert")
         if result.missing:
             self.missing_label.setText(self._missing_text())
         self.missing_label.setVisible(bool(result.missing))

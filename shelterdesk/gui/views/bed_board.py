@@ -63,7 +63,6 @@ class BedBoard(QWidget):
         lay = QVBoxLayout(self)
         title = QLabel(_("Rooms and beds"))
         title.setProperty("role", "title")
-        title.setStyleSheet("font-size: 16pt; font-weight: bold;")
         lay.addWidget(title)
         top = QHBoxLayout()
         self.summary = QLabel()

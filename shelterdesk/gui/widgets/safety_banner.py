@@ -49,13 +49,8 @@ class SafetyBanner(QFrame):
         self.label = QLabel()
         self.label.setObjectName("safetyBannerText")
         self.label.setWordWrap(True)
-        self.label.setStyleSheet("color: #b00020; font-weight: bold; border: none;")
-        self.icon.setStyleSheet("color: #b00020; font-weight: bold; font-size: 16pt; "
-                                "border: none;")
         lay.addWidget(self.icon)
         lay.addWidget(self.label, 1)
-        self.setStyleSheet("QFrame#safetyBanner { background: #fde7ea; "
-                           "border: 2px solid #b00020; border-radius: 4px; }")
         self.hide()
 
     def set_flags(self, flags: SafetyFlags | None) -> None:

@@ -81,8 +81,6 @@ class WizardPages:
     def _build_drafts_bar(self) -> QWidget:
         self.drafts_bar = QFrame()
         self.drafts_bar.setObjectName("draftsBar")
-        self.drafts_bar.setStyleSheet("QFrame#draftsBar { background: #fff6d6; "
-                                      "border: 1px solid #c9a227; border-radius: 4px; }")
         lay = QHBoxLayout(self.drafts_bar)
         self.drafts_label = QLabel()
         self.drafts_label.setWordWrap(True)
@@ -143,8 +141,6 @@ class WizardPages:
     def _build_match_banner(self) -> QFrame:
         box = QFrame()
         box.setObjectName("matchBanner")
-        box.setStyleSheet("QFrame#matchBanner { background: #e6f0fb; border: 2px solid #2b5d9b; "
-                          "border-radius: 4px; }")
         lay = QVBoxLayout(box)
         self.match_label = QLabel()
         self.match_label.setWordWrap(True)
@@ -220,7 +216,8 @@ class WizardPages:
         self.danger_warning.setPlaceholderText(_("e.g. he has a car and knows the station"))
         v.addLayout(self.safety_form)
         title = QLabel(_("Consents"))
-        title.setStyleSheet("font-weight: bold; margin-top: 8px;")
+        title.setProperty("role", "section")
+        title.setProperty("spaced", True)
         v.addWidget(title)
         self.consent_form = ErrorForm()
         self.kf = kf = ConsentFields(self.consent_form)
@@ -278,7 +275,7 @@ class WizardPages:
         v = QVBoxLayout(w)
         self.done_label = QLabel()
         self.done_label.setWordWrap(True)
-        self.done_label.setStyleSheet("font-size: 13pt;")
+        self.done_label.setProperty("role", "lead")
         v.addWidget(self.done_label)
         self.done_banner = SafetyBanner()
         v.addWidget(self.done_banner)

@@ -118,7 +118,6 @@ class IntakeWizard(WizardPages, Readmission, Drafts, QWidget):
         outer = QVBoxLayout(self)
         self.title = QLabel(_("New admission"))
         self.title.setProperty("role", "title")
-        self.title.setStyleSheet("font-size: 16pt; font-weight: bold;")
         outer.addWidget(self.title)
         self.steps = QLabel()
         self.steps.setProperty("role", "hint")

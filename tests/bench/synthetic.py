@@ -1,5 +1,6 @@
-"""Bulk synthetic data for the benchmark (``make bench``): tens of thousands of
-plainly fictitious residents written in one transaction with plain inserts.
+"""Bulk synthetic data for the benchmark (``make bench``, bench_store.py): tens
+of thousands of plainly fictitious residents written in one transaction with
+plain inserts.
 
 Not for the program's own use and not for tests of behaviour: it skips the
 services' validation and writes one audit row for the whole batch. Every
