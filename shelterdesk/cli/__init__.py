@@ -32,7 +32,7 @@ from shelterdesk.cli import (
     cmd_verify,
 )
 from shelterdesk.cli.argparse_i18n import speaking_our_language
-from shelterdesk.cli.common import run_command
+from shelterdesk.cli.common import resolve_db, run_command
 from shelterdesk.i18n import DEFAULT_LANGUAGE, _, set_language
 
 #: The subcommand groups, in the order ``--help`` lists them.
@@ -85,6 +85,5 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         from shelterdesk.gui.app import main as run_gui
         return run_gui([sys.argv[0] if sys.argv else "shelterdesk", *argv])
-    from shelterdesk.cli.common import resolve_db
     resolve_db(args)
     return run_command(args.func, args)
