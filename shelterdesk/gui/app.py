@@ -33,7 +33,7 @@ def setup_application(app: QApplication) -> bool:
 
 
 def resolve_db_path(db: str | None) -> Path:
-    from shelterdesk.cli import default_db_path
+    from shelterdesk.paths import default_db_path
     return Path(db) if db else default_db_path()
 
 

@@ -62,3 +62,38 @@ def test_nothing_leaves_once_locked(qtbot, session, tmp_path):
     assert not dlg.save_to(tmp_path / "late.pdf")
     assert not (tmp_path / "late.pdf").exists()
     assert "locked" in dlg.error.text()
+
+
+def test_a_stay_document_is_looked_up_in_the_list(qtbot, session, monkeypatch):
+    """open_stay_document (record and wizard buttons) takes the language from
+    the combo box only for a document offered in several languages, and obeys
+    the document's roles."""
+    from dataclasses import replace as replaced
+
+    from PySide6.QtWidgets import QComboBox, QWidget
+
+    from shelterdesk.gui.dialogs.pdf_preview import open_stay_document
+    from shelterdesk.gui.widgets.error_form import error_label
+    from shelterdesk.reports import documents
+
+    s = admit_sample(session.db)
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    combo, error = QComboBox(owner), error_label()
+    combo.addItem("한국어", "ko")
+    open_stay_document(owner, session, s.id, "consent", combo, error)
+    qtbot.waitUntil(lambda: getattr(owner, "preview", None) is not None, timeout=30000)
+    assert (owner.preview.doc_kind, owner.preview.lang) == ("consent", "ko")
+    owner.preview.close()
+    owner.preview = None
+    open_stay_document(owner, session, s.id, "intake", combo, error)
+    qtbot.waitUntil(lambda: owner.preview is not None, timeout=30000)
+    assert (owner.preview.doc_kind, owner.preview.lang) == ("intake", "ja")
+    owner.preview.close()
+    owner.preview = None
+
+    monkeypatch.setattr(documents, "DOCUMENTS", tuple(
+        replaced(d, roles=("caseworker",)) for d in documents.DOCUMENTS))
+    open_stay_document(owner, session, s.id, "intake", combo, error)
+    assert owner.preview is None
+    assert error.text() == "Your account may not do this."

@@ -33,22 +33,23 @@ from PySide6.QtWidgets import (
 
 from shelterdesk.gui.tasks import run_task
 from shelterdesk.gui.widgets.errors import error_label, set_error
-from shelterdesk.i18n import N_, _
+from shelterdesk.i18n import _
+from shelterdesk.reports.documents import document
 from shelterdesk.store.vault import write_atomic
 
-DOCUMENTS = {"intake": N_("Intake sheet"), "consent": N_("House rules and consent sheet")}
 PRINT_DPI = 300
 
 
 def build_document(db, stay_id: int, doc: str, lang: str, staff_name: str = ""):
-    """Build the PDF (reports.*) — a plain function, run on a worker thread."""
-    if doc == "intake":
-        from shelterdesk.reports.intake_sheet import build_intake_sheet
-        return build_intake_sheet(db, stay_id, staff_name=staff_name)
-    if doc == "consent":
-        from shelterdesk.reports.consent_sheet import build_consent_sheet
-        return build_consent_sheet(db, stay_id, lang)
-    raise ValueError(f"unknown document {doc!r}")
+    """Build the PDF (reports.documents) — a plain function, run on a worker thread."""
+    return document(doc).build(db, stay_id, lang, staff_name)
+
+
+def _title(doc: str) -> str:
+    try:
+        return _(document(doc).title)
+    except ValueError:
+        return doc
 
 
 def open_document(session, stay_id: int, doc: str, lang: str, parent: QWidget,
@@ -77,11 +78,17 @@ def open_document(session, stay_id: int, doc: str, lang: str, parent: QWidget,
 
 def open_stay_document(owner: QWidget, session, stay_id: int, doc: str,
                        consent_lang: QComboBox, error: QLabel) -> None:
-    """The intake sheet (in Japanese) or the consent sheet (in the language
-    chosen in ``consent_lang``) of a stay, for a screen with print buttons:
-    the preview is kept as ``owner.preview``, a failure is shown on ``error``."""
-    lang = consent_lang.currentData() if doc == "consent" else "ja"
+    """A document of reports.documents for a stay, for a screen with print
+    buttons: in the language chosen in ``consent_lang`` if the document is
+    offered in several (the consent sheet), else in its one language (the
+    intake sheet, Japanese). The preview is kept as ``owner.preview``; a
+    failure, or an account that may not print it, is shown on ``error``."""
+    entry = document(doc)
+    lang = consent_lang.currentData() if entry.chooses_language else entry.languages[0]
     set_error(error, "")
+    if not entry.may_print(session.account.roles if session.account else ()):
+        set_error(error, _("Your account may not do this."))
+        return
 
     def opened(dlg):
         owner.preview = dlg
@@ -104,7 +111,7 @@ class PdfPreviewDialog(QDialog):
         self.stay_id = stay_id
         self.doc_kind = doc
         self.lang = lang
-        self.setWindowTitle(f"{_(DOCUMENTS.get(doc, doc))} — " +
+        self.setWindowTitle(f"{_title(doc)} — " +
                             _("stay no. {id}").format(id=stay_id))
         self.resize(820, 900)
 
@@ -170,7 +177,7 @@ class PdfPreviewDialog(QDialog):
         if not self._accept_missing():
             return False
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setDocName(_(DOCUMENTS.get(self.doc_kind, self.doc_kind)))
+        printer.setDocName(_title(self.doc_kind))
         dlg = QPrintDialog(printer, self)
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return False

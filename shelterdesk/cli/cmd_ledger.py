@@ -28,17 +28,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from shelterdesk.cli import Failure, _unlock
+from shelterdesk.cli.common import Failure, add_db_option, add_user_option, unlock
 from shelterdesk.i18n import _, ngettext
 
 
-def register(sub, with_db) -> None:
-    """Add the subcommand to ``cli.build_parser``'s subparsers."""
-    sp = with_db(sub.add_parser("import-ledger",
-                                help=_("import the Excel ledger (stays.csv, children.csv)")))
-    sp.add_argument("--user", required=True)
-    sp.add_argument("--stays", required=True, help=_("stays.csv exported from the ledger"))
-    sp.add_argument("--children", default=None,
+def register(sub) -> None:
+    sp = add_db_option(sub.add_parser(
+        "import-ledger", help=_("import the Excel ledger (stays.csv, children.csv)")))
+    add_user_option(sp)
+    sp.add_argument("--stays", required=True, metavar="FILE",
+                    help=_("stays.csv exported from the ledger"))
+    sp.add_argument("--children", default=None, metavar="FILE",
                     help=_("children.csv exported from the ledger"))
     sp.add_argument("--show-ids", action="store_true",
                     help=_("after the summary, list ledger_id, stay id and resident id"))
@@ -68,7 +68,7 @@ def cmd_import_ledger(args) -> int:
     if plan.errors:
         _print_errors(plan.errors)
         return 1
-    session = _unlock(args)
+    session = unlock(args)
     try:
         session.require(*ledger_import.IMPORT_ROLES)
         try:

@@ -1,0 +1,61 @@
+"""``shelterdesk print DOCUMENT``: documents of a stay, one subcommand per entry
+of :data:`shelterdesk.reports.documents.DOCUMENTS` (today ``print intake`` and
+``print consent --lang LANG``). A document offered in several languages takes
+``--lang`` with those languages as choices; one offered in one language does not.
+
+The PDF is built in memory and written only at ``--out``, atomically (temp
+file beside it, fsync, rename), so a crash never leaves half a document with a
+name on it. Every print is audited with the stay id, document and language
+(``doc=… lang=…``), never with a name. Characters no font can draw are named on
+stderr as code points (U+XXXX) before the file is written; the file is still
+written, with 〓 in their place, because the intake desk may need the sheet
+tonight.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from shelterdesk.cli.common import Failure, add_db_option, add_user_option, unlock
+from shelterdesk.i18n import _
+from shelterdesk.reports.documents import DOCUMENTS, document
+
+
+def register(sub) -> None:
+    p = sub.add_parser("print", help=_("print a document of a stay to a PDF file"))
+    docs = p.add_subparsers(dest="document", required=True, metavar="DOCUMENT")
+    for doc in DOCUMENTS:
+        sp = add_db_option(docs.add_parser(doc.key, help=_(doc.title)))
+        add_user_option(sp)
+        sp.add_argument("--stay", required=True, type=int, metavar="ID", help=_("stay number"))
+        if doc.chooses_language:
+            sp.add_argument("--lang", dest="doc_lang", required=True, choices=doc.languages,
+                            help=_("language of the sheet"))
+        sp.add_argument("--out", required=True, metavar="FILE.pdf", help=_("PDF file to write"))
+        sp.set_defaults(func=cmd_print)
+
+
+def cmd_print(args) -> int:
+    from shelterdesk.store.vault import write_atomic
+
+    doc = document(args.document)
+    lang = getattr(args, "doc_lang", None) or doc.languages[0]
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise Failure(_("The folder {path} does not exist.").format(path=out.parent))
+    session = unlock(args)
+    try:
+        session.require(*doc.roles)
+        staff = session.account.display_name if session.account else ""
+        result = doc.build(session.db, args.stay, lang, staff)
+        if result.missing:
+            print(_("shelterdesk: warning: these characters cannot be printed with the "
+                    "installed fonts and appear as 〓: {codes}").format(
+                codes=" ".join(result.missing_codepoints)), file=sys.stderr)
+        write_atomic(out, result.data)
+        session.db.audit("print", "stay", args.stay, f"doc={doc.key} lang={lang}")
+    finally:
+        session.lock()
+    print(_("Wrote {path} ({pages} pages).").format(path=out, pages=result.pages))
+    return 0

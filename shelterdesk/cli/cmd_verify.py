@@ -1,0 +1,35 @@
+"""``shelterdesk verify``: SQLCipher's and SQLite's integrity checks and the
+audit chain, one line each (``name: ok`` or the first problems); exit 1 if any
+fails. The check names and ``ok`` are a contract for scripts, not translated.
+"""
+
+from __future__ import annotations
+
+from shelterdesk.cli.common import add_db_option, add_user_option, unlock
+from shelterdesk.i18n import _
+
+CHECKS = ("cipher_integrity_check", "integrity_check", "foreign_key_check")
+
+
+def register(sub) -> None:
+    sp = add_db_option(sub.add_parser("verify", help=_("check the database and the audit log")))
+    add_user_option(sp)
+    sp.set_defaults(func=cmd_verify)
+
+
+def cmd_verify(args) -> int:
+    session = unlock(args)
+    try:
+        problems = session.db.integrity_problems()
+        audit = session.db.verify_audit()
+        session.db.audit("verify", "database")
+    finally:
+        session.lock()
+    ok = True
+    for name in CHECKS:
+        found = problems[name]
+        ok &= not found
+        print(f"{name}: " + ("ok" if not found else "; ".join(found[:5])))
+    ok &= not audit
+    print("audit_chain: " + ("ok" if not audit else "; ".join(audit[:5])))
+    return 0 if ok else 1

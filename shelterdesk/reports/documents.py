@@ -1,0 +1,79 @@
+"""The one list of printable documents: what each is called, how it is built,
+the languages it is offered in and who may print it.
+
+The preview dialog (``gui/dialogs/pdf_preview.py``) and ``shelterdesk print``
+(``cli/cmd_print.py``) both look documents up here, so a new document (the
+support plan, the monthly summary, the fiscal-year statistics) is one new entry
+and appears in both. Do not decide "which builder" anywhere else.
+
+Builders import ReportLab, which is slow to import: each entry names its
+builder through a small function that imports the module when the document is
+first built, so importing this list costs nothing at start-up.
+
+A builder is ``build(db, stay_id, lang, staff_name) -> PdfResult`` (``data``,
+``pages``, ``missing``, ``missing_codepoints``). Printing is audited by the
+caller with ids, the key and the language only (``doc=… lang=…``), never a name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from shelterdesk.core import codes
+from shelterdesk.i18n import DOCUMENT_LANGUAGES, N_
+
+#: Every role: anyone logged in may print the documents of a stay today.
+EVERY_ROLE: tuple[str, ...] = tuple(c.code for c in codes.ROLE)
+
+
+def _intake_sheet(db, stay_id: int, lang: str, staff_name: str):
+    from shelterdesk.reports.intake_sheet import build_intake_sheet
+    return build_intake_sheet(db, stay_id, staff_name=staff_name, lang=lang)
+
+
+def _consent_sheet(db, stay_id: int, lang: str, staff_name: str):
+    from shelterdesk.reports.consent_sheet import build_consent_sheet
+    return build_consent_sheet(db, stay_id, lang)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One printable document of a stay. ``title`` is an English msgid (translate
+    it where it is shown); ``languages[0]`` is the language used when the
+    document is offered in one language only."""
+    key: str
+    title: str
+    builder: Callable
+    languages: tuple[str, ...]
+    roles: tuple[str, ...] = EVERY_ROLE
+
+    @property
+    def chooses_language(self) -> bool:
+        """Whether the person picks the language (else ``languages[0]``)."""
+        return len(self.languages) > 1
+
+    def may_print(self, roles) -> bool:
+        return bool(set(roles) & set(self.roles))
+
+    def build(self, db, stay_id: int, lang: str | None = None, staff_name: str = ""):
+        """The PDF in memory. ``lang`` None means the only language offered;
+        a language not offered is a ValueError (the caller's mistake)."""
+        lang = lang or self.languages[0]
+        if lang not in self.languages:
+            raise ValueError(f"{self.key} is not offered in {lang!r}")
+        return self.builder(db, stay_id, lang, staff_name)
+
+
+DOCUMENTS: tuple[Document, ...] = (
+    Document("intake", N_("Intake sheet"), _intake_sheet, ("ja",)),
+    Document("consent", N_("House rules and consent sheet"), _consent_sheet,
+             DOCUMENT_LANGUAGES),
+)
+
+
+def document(key: str) -> Document:
+    for d in DOCUMENTS:
+        if d.key == key:
+            return d
+    raise ValueError(f"unknown document {key!r}")
