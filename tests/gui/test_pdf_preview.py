@@ -73,7 +73,7 @@ def test_a_stay_document_is_looked_up_in_the_list(qtbot, session, monkeypatch):
     from PySide6.QtWidgets import QComboBox, QWidget
 
     from shelterdesk.gui.dialogs.pdf_preview import open_stay_document
-    from shelterdesk.gui.widgets.error_form import error_label
+    from shelterdesk.gui.widgets.errors import error_label
     from shelterdesk.reports import documents
 
     s = admit_sample(session.db)
