@@ -42,26 +42,26 @@ def read_password(prompt: str, confirm: bool = False) -> str:
 
 
 def _unlock(args):
-    from shelterdesk.store import access
+    from shelterdesk.store import session as sessions
     path = Path(args.db)
     if not path.exists():
         raise Failure(_("There is no database at {path}.").format(path=path))
-    wait = access.wait_seconds(path)
+    wait = sessions.wait_seconds(path)
     if wait > 0:
         raise Failure(_("Too many failed logins; try again in {n} seconds.").format(
             n=int(wait) + 1))
-    return access.unlock(path, args.user, read_password(_("Password: ")))
+    return sessions.unlock(path, args.user, read_password(_("Password: ")))
 
 
 def cmd_init(args) -> int:
     from shelterdesk.core.models import Facility
-    from shelterdesk.store import access
+    from shelterdesk.store import facility as facility_repo
     path = Path(args.db)
     if path.exists():
         raise Failure(_("A database already exists at {path}; it was not touched.").format(
             path=path))
     password = read_password(_("Password for {login}: ").format(login=args.admin), confirm=True)
-    session, recovery = access.create_facility(
+    session, recovery = facility_repo.create_facility(
         path, Facility(args.facility, args.capacity), [], args.admin,
         args.admin_name or args.admin, password)
     session.lock()

@@ -40,7 +40,7 @@ def cmd_print(args) -> int:
     from shelterdesk.cli import Failure, _unlock
     from shelterdesk.reports.consent_sheet import build_consent_sheet
     from shelterdesk.reports.intake_sheet import build_intake_sheet
-    from shelterdesk.store.vault import write_atomic
+    from shelterdesk.store.files import write_atomic
 
     out = Path(args.out)
     if not out.parent.is_dir():

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from shelterdesk.core.models import Child, Resident, SafetyFlags, Stay
-from shelterdesk.store import access, stays
+from shelterdesk.store import session as sessions
+from shelterdesk.store import stays
 from shelterdesk.store.demo import DEMO_PASSWORD, create_demo
 from shelterdesk.store.rooms import free_beds
 from shelterdesk.store.vault import TEST_KDF
@@ -69,7 +70,7 @@ def admit_resident(db, family: str, given: str, family_kana: str, given_kana: st
 @pytest.fixture
 def populated(db_path) -> Path:
     """The empty test facility with three fictitious residents in residence."""
-    s = access.unlock(db_path, ADMIN, PASSWORD)
+    s = sessions.unlock(db_path, ADMIN, PASSWORD)
     try:
         admit_resident(s.db, "見本", "花子", "みほん", "はなこ",
                        safety=SafetyFlags(danger_level="high", danger_warning="来訪者に注意",

@@ -183,8 +183,8 @@ def test_cli_print_intake_and_consent(session, db_path, tmp_path):
     assert "Normas de la casa" in _flat(_pdftotext(out2.read_bytes()))
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp left
 
-    from shelterdesk.store import access
-    s = access.unlock(db_path, "admin", PASSWORD)
+    from shelterdesk.store import session as sessions
+    s = sessions.unlock(db_path, "admin", PASSWORD)
     try:
         rows = s.db.query("SELECT action, entity, entity_id, detail FROM audit "
                           "WHERE action='print' ORDER BY id")

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from shelterdesk.gui.tasks import run_task
 from shelterdesk.gui.widgets.error_form import error_label, set_error
 from shelterdesk.i18n import N_, _
-from shelterdesk.store.vault import write_atomic
+from shelterdesk.store.files import write_atomic
 
 DOCUMENTS = {"intake": N_("Intake sheet"), "consent": N_("House rules and consent sheet")}
 PRINT_DPI = 300
