@@ -14,6 +14,7 @@ from shelterdesk.core.models import Facility, Room
 from shelterdesk.core.validation import Checker, ValidationError
 from shelterdesk.i18n import _
 from shelterdesk.store import rooms as rooms_repo
+from shelterdesk.store import settings
 from shelterdesk.store.accounts import check_login, check_password, get_account
 from shelterdesk.store.database import Database, new_data_key
 from shelterdesk.store.errors import DatabaseExists
@@ -30,12 +31,9 @@ def create_facility(db_path: Path, facility: Facility, rooms: list[Room], admin_
     recovery code, which is shown once and never stored in the clear."""
     db_path = Path(db_path)
     errors = check_login(admin_login) + check_password(admin_password)
+    errors += settings.check({settings.FACILITY_NAME: facility.name,
+                              settings.CAPACITY: facility.capacity})
     c = Checker()
-    if not facility.name.strip():
-        c.add("facility_name", _("Enter the facility name."))
-    c.length("facility_name", _("Facility name"), facility.name)
-    if not 1 <= facility.capacity <= 1000:
-        c.add("capacity", _("Capacity must be between 1 and 1000."))
     if not admin_name.strip():
         c.add("display_name", _("Enter the administrator's name."))
     errors += c.errors
@@ -53,12 +51,7 @@ def create_facility(db_path: Path, facility: Facility, rooms: list[Room], admin_
     try:
         db = Database.create(db_path, key, slots.database_id)
         with db.transaction() as con:
-            for k, v in (("facility_name", facility.name.strip()),
-                         ("capacity", str(facility.capacity)),
-                         ("idle_lock_minutes", str(facility.idle_lock_minutes)),
-                         ("board_shows_alias", "1" if facility.board_shows_alias else "0"),
-                         ("created_at", now_text())):
-                con.execute("INSERT INTO meta(key, value) VALUES (?, ?)", (k, v))
+            settings.seed(con, facility, now_text())
             cur = con.execute("INSERT INTO account(login, display_name, created_at, "
                               "password_changed_at) VALUES (?,?,?,?)",
                               (admin_login, admin_name.strip(), now_text(), now_text()))

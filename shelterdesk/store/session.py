@@ -17,6 +17,7 @@ from pathlib import Path
 
 from shelterdesk.core.models import Account, Facility
 from shelterdesk.i18n import _
+from shelterdesk.store import settings
 from shelterdesk.store.accounts import get_account
 from shelterdesk.store.database import Database
 from shelterdesk.store.errors import DatabaseDamaged, Forbidden, WrongPassword
@@ -69,13 +70,7 @@ class Session:
             raise
 
     def facility(self) -> Facility:
-        return Facility(
-            name=self.db.get_meta("facility_name", ""),
-            capacity=int(self.db.get_meta("capacity", "0")),
-            database_id=self.db.database_id,
-            idle_lock_minutes=int(self.db.get_meta("idle_lock_minutes", "5")),
-            board_shows_alias=self.db.get_meta("board_shows_alias", "1") == "1",
-        )
+        return settings.facility(self.db)
 
 
 def unlock(db_path: Path, login: str, password: str) -> Session:

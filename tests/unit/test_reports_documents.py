@@ -150,6 +150,18 @@ def test_consent_sheet_tick_follows_withdrawal(db):
     assert "☑" not in text and text.count("☐") == 5
 
 
+def test_consent_sheet_prints_the_facility_house_rules_or_blanks(session, takahashi):
+    from shelterdesk.store import settings
+
+    blank = _flat(_pdftotext(build_consent_sheet(session.db, takahashi, "en", now=NOW).data))
+    assert "Curfew: ________" in blank and "years after you leave" not in blank
+    settings.update(session, {settings.RECORD_RETENTION_YEARS: 5, settings.CURFEW: "22:00",
+                              settings.QUIET_HOURS: "22:00-6:00"})
+    text = _flat(_pdftotext(build_consent_sheet(session.db, takahashi, "en", now=NOW).data))
+    assert "keep them for 5 years after you leave" in text
+    assert "Curfew: 22:00" in text and "22:00-6:00" in text
+
+
 def test_unknown_stay_and_language(db):
     with pytest.raises(NotFound):
         build_intake_sheet(db, 999)

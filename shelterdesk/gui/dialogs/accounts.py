@@ -46,6 +46,7 @@ from shelterdesk.gui.widgets.fields import (
 from shelterdesk.i18n import _
 from shelterdesk.store import accounts as accounts_repo
 from shelterdesk.store import session as sessions
+from shelterdesk.store import settings as settings_repo
 
 Ask = Callable[[QWidget, str, str], bool]
 
@@ -227,13 +228,7 @@ class SettingsDialog(_FormDialog):
 
     def work(self):
         s, minutes = self.session, self.idle.value()
-
-        def save():
-            s.require("admin")
-            with s.db.transaction():
-                s.db.set_meta("idle_lock_minutes", str(minutes))
-                s.db.audit("update", "setting", None, f"idle_lock_minutes={minutes}")
-        return save
+        return lambda: settings_repo.update(s, {settings_repo.IDLE_LOCK_MINUTES: minutes})
 
 
 ROLE_ORDER = [c.code for c in codes.ROLE]
