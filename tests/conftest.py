@@ -14,7 +14,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from shelterdesk.core.models import Bed, Facility, Room
 from shelterdesk.i18n import set_language
-from shelterdesk.store import access
+from shelterdesk.store import facility as facility_repo
+from shelterdesk.store import session as sessions
 from shelterdesk.store.vault import TEST_KDF
 
 ADMIN = "admin"
@@ -46,7 +47,7 @@ def _english_messages():
 def _template_db(tmp_path_factory) -> tuple[Path, str]:
     folder = tmp_path_factory.mktemp("template")
     path = folder / "shelter.db"
-    session, recovery = access.create_facility(
+    session, recovery = facility_repo.create_facility(
         path, Facility("テスト施設（架空）", 6), test_rooms(), ADMIN, "管理者 テスト", PASSWORD,
         kdf=TEST_KDF)
     session.lock()
@@ -82,7 +83,7 @@ def recovery_code(_template_db) -> str:
 
 @pytest.fixture
 def session(db_path):
-    s = access.unlock(db_path, ADMIN, PASSWORD)
+    s = sessions.unlock(db_path, ADMIN, PASSWORD)
     s.kdf = TEST_KDF
     yield s
     if s.db.is_open:

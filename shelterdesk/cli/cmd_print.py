@@ -37,7 +37,7 @@ def register(sub) -> None:
 
 
 def cmd_print(args) -> int:
-    from shelterdesk.store.vault import write_atomic
+    from shelterdesk.store.files import write_atomic
 
     doc = document(args.document)
     lang = getattr(args, "doc_lang", None) or doc.languages[0]

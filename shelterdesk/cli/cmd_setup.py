@@ -38,11 +38,11 @@ def _refuse_existing(path: Path) -> None:
 
 def cmd_init(args) -> int:
     from shelterdesk.core.models import Facility
-    from shelterdesk.store import access
+    from shelterdesk.store import facility as facility_repo
     path = Path(args.db)
     _refuse_existing(path)
     password = read_password(_("Password for {login}: ").format(login=args.admin), confirm=True)
-    session, recovery = access.create_facility(
+    session, recovery = facility_repo.create_facility(
         path, Facility(args.facility, args.capacity), [], args.admin,
         args.admin_name or args.admin, password)
     session.lock()

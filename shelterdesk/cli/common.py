@@ -69,15 +69,15 @@ def unlock(args: argparse.Namespace):
 
     A missing file is a failure, never a new database; a throttled login is
     refused before the password is read."""
-    from shelterdesk.store import access
+    from shelterdesk.store import session as sessions
     path = Path(args.db)
     if not path.exists():
         raise Failure(_("There is no database at {path}.").format(path=path))
-    wait = access.wait_seconds(path)
+    wait = sessions.wait_seconds(path)
     if wait > 0:
         raise Failure(_("Too many failed logins; try again in {n} seconds.").format(
             n=int(wait) + 1))
-    return access.unlock(path, args.user, read_password(_("Password: ")))
+    return sessions.unlock(path, args.user, read_password(_("Password: ")))
 
 
 def run_command(func, args: argparse.Namespace) -> int:

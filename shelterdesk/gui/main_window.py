@@ -33,7 +33,7 @@ from shelterdesk.gui.views.lock import LockScreen
 from shelterdesk.gui.views.record import RecordView
 from shelterdesk.gui.views.residents import ResidentsPage
 from shelterdesk.i18n import _
-from shelterdesk.store.access import Session
+from shelterdesk.store.session import Session
 
 _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
              QEvent.Type.Wheel, QEvent.Type.TouchBegin, QEvent.Type.ShortcutOverride}

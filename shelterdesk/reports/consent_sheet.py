@@ -12,7 +12,7 @@ The consent boxes are ticked from what is recorded for her (a consent valid on
 the day of printing); the sheet never invents a consent. It carries neither
 the facility's name nor its address, nor anything about other residents: she
 takes a copy with her, and a shelter's name can give away where it is. Retention period, curfew and quiet hours come from the facility's
-settings (meta keys ``record_retention_years``, ``curfew``, ``quiet_hours``);
+settings (``store.settings.house_rules``);
 when unset, a blank is printed for staff to fill in, never an invented value.
 """
 
@@ -42,7 +42,9 @@ from shelterdesk.reports.common import (
     table_style,
 )
 from shelterdesk.store import residents as residents_repo
+from shelterdesk.store import settings as settings_repo
 from shelterdesk.store import stays as stays_repo
+from shelterdesk.store.settings import HouseRules
 
 TITLE = N_("House rules and consent")
 TITLE_JA = "入所のしおり・同意書"
@@ -140,8 +142,7 @@ def build_consent_sheet(db, stay_id: int, lang: str, *,
     stay = stays_repo.get_stay(db, stay_id)
     resident = residents_repo.get_resident(db, stay.resident_id, audit_view=False)
     consents = residents_repo.consents_of(db, resident.id)
-    settings = {k: (db.get_meta(k) or "").strip()
-                for k in ("record_retention_years", "curfew", "quiet_hours")}
+    rules = settings_repo.house_rules(db)
     now = now or datetime.now()
     t = gettext_for(lang)
     styles = new_styles(lang)
@@ -152,13 +153,13 @@ def build_consent_sheet(db, stay_id: int, lang: str, *,
     name = resident.legal_name or resident.alias
 
     def story(s) -> list:
-        return _story(s, t, lang, name, stay.admitted_on, consents, now.date(), settings)
+        return _story(s, t, lang, name, stay.admitted_on, consents, now.date(), rules)
 
     return build_pdf(page, styles, story)
 
 
 def _story(s, t, lang: str, name: str, admitted: date | None, consents: list[Consent],
-           today: date, settings: dict[str, str]) -> list:
+           today: date, rules: HouseRules) -> list:
     out: list = []
     if lang != "ja":
         out.append(s.p(TITLE_JA, s.ja_title, ja=True))
@@ -182,8 +183,8 @@ def _story(s, t, lang: str, name: str, admitted: date | None, consents: list[Con
     section(RECORDED_HEAD, RECORDED)
     section(WHO_HEAD, WHO)
     out.append(s.p(t(KEPT_HEAD), s.h2))
-    years = settings["record_retention_years"]
-    if years.isdigit():
+    years = rules.record_retention_years
+    if years is not None:
         out.append(s.p(t(KEPT_YEARS).format(years=years), s.body))
     else:
         out.append(s.p(t(KEPT_UNSET) + " ____________________", s.body))
@@ -191,8 +192,8 @@ def _story(s, t, lang: str, name: str, admitted: date | None, consents: list[Con
     section(RULES_HEAD, RULES, numbered=True)
     out.append(Spacer(0, 1 * mm))
     out.append(s.p("{}  {}      {}  {}".format(
-        t(CURFEW), settings["curfew"] or "________",
-        t(QUIET), settings["quiet_hours"] or "________"), s.body))
+        t(CURFEW), rules.curfew or "________",
+        t(QUIET), rules.quiet_hours or "________"), s.body))
 
     consent_block = [s.p(t(CONSENT_HEAD), s.h2), s.p(t(CONSENT_INTRO), s.body),
                      Spacer(0, 1 * mm), _consent_table(s, t, lang, consents, today)]

@@ -41,6 +41,7 @@ from shelterdesk.reports.common import (
 )
 from shelterdesk.store import residents as residents_repo
 from shelterdesk.store import rooms as rooms_repo
+from shelterdesk.store import settings as settings_repo
 from shelterdesk.store import stays as stays_repo
 
 TITLE = N_("Intake sheet")
@@ -79,7 +80,7 @@ def build_intake_sheet(db, stay_id: int, *, staff_name: str = "", lang: str = "j
     kids = [c for c in residents_repo.children_of(db, resident.id) if c.id in stay.child_ids]
     consents = residents_repo.consents_of(db, resident.id)
     room, bed = rooms_repo.bed_label(db, stay.bed_id)
-    facility = db.get_meta("facility_name") or ""
+    facility = settings_repo.facility_name(db)
     now = now or datetime.now()
     t = gettext_for(lang)
     styles = new_styles(lang)

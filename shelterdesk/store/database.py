@@ -15,11 +15,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import secrets
 import threading
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 
 import sqlcipher3
@@ -33,13 +31,11 @@ from shelterdesk.store.errors import (
     StoreError,
     WrongPassword,
 )
+from shelterdesk.store.files import create_owner_only
+from shelterdesk.store.rows import now_text
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 GENESIS = "0" * 64
-
-
-def _now() -> str:
-    return datetime.now().isoformat(timespec="seconds")
 
 
 class Database:
@@ -102,7 +98,7 @@ class Database:
         # Encrypted, but nobody else's business either: made owner-only before
         # SQLite opens it (SQLite gives the -wal and -shm files the same mode).
         # O_EXCL: never open over a file that appeared meanwhile.
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        create_owner_only(path)
         con = _connect(path, data_key)
         con.execute("SELECT count(*) FROM sqlite_master").fetchone()
         _configure(con)
@@ -185,7 +181,7 @@ class Database:
             else:
                 prev = con.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
                 next_id, prev_hash = (prev[0] + 1, prev[1]) if prev else (1, GENESIS)
-            at = at or _now()
+            at = at or now_text()
             h = audit_hash(next_id, at, acct, action, entity, entity_id, detail, prev_hash)
             con.execute("INSERT INTO audit(id, at, account_id, action, entity, entity_id, detail, "
                         "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)",

@@ -13,7 +13,10 @@ from pathlib import Path
 
 from shelterdesk.core import codes
 from shelterdesk.core.models import Bed, Child, Consent, Facility, Resident, Room, SafetyFlags, Stay
-from shelterdesk.store import access, stays
+from shelterdesk.store import accounts as accounts_repo
+from shelterdesk.store import facility as facility_repo
+from shelterdesk.store import session as sessions
+from shelterdesk.store import stays
 from shelterdesk.store.vault import KdfParams
 
 # Shown on the first-run screen: the demo holds only fictitious people.
@@ -43,15 +46,15 @@ def demo_rooms() -> list[Room]:
 
 
 def create_demo(db_path: Path, password: str = DEMO_PASSWORD, *, today: date | None = None,
-                seed: int = 7, kdf: KdfParams | None = None) -> access.Session:
+                seed: int = 7, kdf: KdfParams | None = None) -> sessions.Session:
     today = today or date.today()
-    session, _recovery = access.create_facility(
+    session, _recovery = facility_repo.create_facility(
         db_path, Facility(name="デモ施設（架空）", capacity=20), demo_rooms(),
         "admin", "管理者（デモ）", password, kdf)
     for login, name, roles in (("intake", "受付（デモ）", {"intake"}),
                                ("case", "支援員（デモ）", {"caseworker"}),
                                ("manager", "施設長（デモ）", {"manager"})):
-        access.add_account(session, login, name, roles, password)
+        accounts_repo.add_account(session, login, name, roles, password)
     populate(session.db, today, seed)
     return session
 

@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from shelterdesk.core.ledger import STAYS_FILE, LedgerError, LedgerPlan, LedgerResident
@@ -307,23 +307,13 @@ def apply(session, plan: LedgerPlan, progress: Progress | None = None) -> Import
         summary.errors = []
         stamp = now_text()
         done = 0
-        resident_sql = (
-            f"INSERT INTO resident({', '.join(residents_repo.RESIDENT_COLS)}, search_key, "
-            f"match_key, created_at, updated_at) "
-            f"VALUES ({', '.join('?' * (len(residents_repo.RESIDENT_COLS) + 4))})")
-        child_sql = (
-            f"INSERT INTO child(resident_id, {', '.join(residents_repo.CHILD_COLS)}, created_at, "
-            f"updated_at) VALUES ({', '.join('?' * (len(residents_repo.CHILD_COLS) + 3))})")
         stay_sql = (
             "INSERT INTO stay(resident_id, admitted_on, admitted_time, admission_type, "
             "main_complaint, referral_source, bed_id, discharged_on, discharge_destination, "
             "ledger_id, created_at, updated_at) VALUES (?,?,NULL,?,?,?,?,?,?,?,?,?)")
         for rw in w.residents:
             if rw.has_new and rw.resident_id is None:
-                r = rw.lr.resident
-                rw.resident_id = con.execute(resident_sql, (
-                    *residents_repo._resident_values(r), *residents_repo._resident_keys(r),
-                    stamp, stamp)).lastrowid
+                rw.resident_id = residents_repo.write_resident_row(con, rw.lr.resident, stamp)
             for st in rw.stays:
                 if st.stay is not None:
                     s = st.stay
@@ -340,9 +330,8 @@ def apply(session, plan: LedgerPlan, progress: Progress | None = None) -> Import
                 for link in st.links:
                     if isinstance(link, _NewChild):
                         if link.id is None:
-                            link.id = con.execute(child_sql, (
-                                owner, *residents_repo._child_values(link.child), stamp,
-                                stamp)).lastrowid
+                            link.id = residents_repo.write_child_row(
+                                con, replace(link.child, resident_id=owner), stamp)
                         ids.append(link.id)
                     else:
                         ids.append(link)

@@ -65,16 +65,39 @@ def _resident_from_row(row) -> Resident:
     return Resident(**v, safety=safety)
 
 
+_INSERT_RESIDENT = (
+    f"INSERT INTO resident({', '.join(RESIDENT_COLS)}, search_key, match_key, created_at, "
+    f"updated_at) VALUES ({', '.join('?' * (len(RESIDENT_COLS) + 4))})")
+_INSERT_CHILD = (
+    f"INSERT INTO child(resident_id, {', '.join(CHILD_COLS)}, created_at, updated_at) "
+    f"VALUES ({', '.join('?' * (len(CHILD_COLS) + 3))})")
+
+
+def write_resident_row(con, r: Resident, stamp: str) -> int:
+    """Insert her row and return its id: the one place a resident row is
+    written (with its search and match keys), for :func:`insert_resident`
+    (the intake and the record) and the ledger import alike.
+
+    Neither validates nor audits: call it inside a transaction, after
+    checking ``r``, and audit as the caller's action requires (one row per
+    resident at intake, one row for a whole ledger import)."""
+    return con.execute(_INSERT_RESIDENT,
+                       (*_resident_values(r), *_resident_keys(r), stamp, stamp)).lastrowid
+
+
+def write_child_row(con, ch: Child, stamp: str) -> int:
+    """Insert a child's row (``ch.resident_id`` is her mother) and return its
+    id; like :func:`write_resident_row`, no validation and no audit."""
+    return con.execute(_INSERT_CHILD,
+                       (ch.resident_id, *_child_values(ch), stamp, stamp)).lastrowid
+
+
 def insert_resident(db, r: Resident, today: date | None = None) -> int:
     errors = check_resident(r, today)
     if errors:
         raise ValidationError(errors)
-    now = now_text()
     with db.transaction() as con:
-        rid = con.execute(
-            f"INSERT INTO resident({', '.join(RESIDENT_COLS)}, search_key, match_key, "
-            f"created_at, updated_at) VALUES ({', '.join('?' * (len(RESIDENT_COLS) + 4))})",
-            (*_resident_values(r), *_resident_keys(r), now, now)).lastrowid
+        rid = write_resident_row(con, r, now_text())
         db.audit("create", "resident", rid)
     r.id = rid
     return rid
@@ -146,12 +169,8 @@ def insert_child(db, ch: Child, admitted_on: date | None = None) -> int:
     errors = check_child(ch, admitted_on)
     if errors:
         raise ValidationError(errors)
-    now = now_text()
     with db.transaction() as con:
-        cid = con.execute(
-            f"INSERT INTO child(resident_id, {', '.join(CHILD_COLS)}, created_at, updated_at) "
-            f"VALUES ({', '.join('?' * (len(CHILD_COLS) + 3))})",
-            (ch.resident_id, *_child_values(ch), now, now)).lastrowid
+        cid = write_child_row(con, ch, now_text())
         db.audit("create", "child", cid, f"resident={ch.resident_id}")
     ch.id = cid
     return cid

@@ -14,6 +14,9 @@ def s2d(s: str | None) -> date | None:
 
 
 def now_text() -> str:
+    """The store's one clock: local time to the second, as every ``created_at``,
+    ``updated_at``, audit ``at`` and lockout entry stores it. Use this, never a
+    module's own ``datetime.now()``, for anything written to a column."""
     return datetime.now().isoformat(timespec="seconds")
 
 

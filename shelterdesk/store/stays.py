@@ -16,6 +16,7 @@ from shelterdesk.core.validation import (
     check_stay,
 )
 from shelterdesk.i18n import _
+from shelterdesk.store import drafts as drafts_repo
 from shelterdesk.store import residents as residents_repo
 from shelterdesk.store.errors import Conflict, NotFound
 from shelterdesk.store.rows import d2s, now_text, s2d
@@ -96,8 +97,11 @@ def _bed_errors(db, bed_id: int, moving_stay: int | None = None) -> list[FieldEr
     return []
 
 
-def admit(db, a: Admission, now: datetime | None = None) -> Stay:
-    """Register an arrival: all of it in one transaction, or nothing."""
+def admit(db, a: Admission, now: datetime | None = None, *,
+          draft_id: int | None = None) -> Stay:
+    """Register an arrival: all of it in one transaction, or nothing. The
+    intake draft ``draft_id`` it was typed into is deleted in the same
+    transaction, so a saved admission never leaves a draft to save twice."""
     errors = check_admission(db, a, now)
     if errors:
         raise ValidationError(errors)
@@ -131,6 +135,8 @@ def admit(db, a: Admission, now: datetime | None = None) -> Stay:
             residents_repo.insert_consent(db, k)
         db.audit("admit", "stay", s.id, f"resident={rid} bed={s.bed_id} "
                                         f"children={len(child_ids)}")
+        if draft_id is not None:
+            drafts_repo.delete_draft(db, draft_id)
     return s
 
 
@@ -179,6 +185,18 @@ def link_child(db, stay_id: int, child_id: int) -> None:
         con.execute("INSERT OR IGNORE INTO stay_child(stay_id, child_id) VALUES (?,?)",
                     (stay_id, child_id))
         db.audit("update", "stay", stay_id, f"child={child_id}")
+
+
+def add_child(db, ch: Child, stay: Stay | None) -> int:
+    """Add her child on the record (one user action, one transaction): the
+    child is checked against ``stay``'s admission (a companion child must be
+    under 18 then) and, when ``stay`` is still open, is recorded as with her
+    on it. Audited as the two steps are: the child created, the stay updated."""
+    with db.transaction():
+        cid = residents_repo.insert_child(db, ch, stay.admitted_on if stay else None)
+        if stay is not None and stay.discharged_on is None:
+            link_child(db, stay.id, cid)
+    return cid
 
 
 def move_bed(db, stay_id: int, bed_id: int | None) -> None:

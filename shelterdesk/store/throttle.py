@@ -14,7 +14,7 @@ import os
 import time
 from pathlib import Path
 
-from shelterdesk.store.vault import write_atomic
+from shelterdesk.store.files import write_atomic
 
 FREE_ATTEMPTS = 2
 MAX_DELAY = 60.0

@@ -25,10 +25,8 @@ out, never grant a role. Never log a password, a key or a code.
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import json
-import os
 import secrets
 import time
 from dataclasses import dataclass
@@ -44,6 +42,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from shelterdesk.core.text import normalise_password
 from shelterdesk.i18n import _
 from shelterdesk.store.errors import SlotFileDamaged, WrongPassword
+from shelterdesk.store.files import write_atomic
 
 FORMAT = "shelterdesk-keyslots"
 VERSION = 1
@@ -327,41 +326,3 @@ def _account_id_of(slot_id: str) -> int:
 
 def new_slot_file(db_path: Path) -> SlotFile:
     return SlotFile(SlotFile.path_for(db_path), secrets.token_hex(16), 1, {})
-
-
-def write_atomic(path: Path, data: bytes, keep_previous: bool = False) -> None:
-    """Write ``data`` to ``path`` so that a crash leaves either the old or the
-    new file, never a mix: temp file beside it, fsync, rename, fsync the folder.
-    With ``keep_previous`` the file being replaced is kept as ``<path>.bak``."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    # O_BINARY: on Windows a text-mode descriptor would turn \n into \r\n and
-    # break every PDF written through here.
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    fd = os.open(tmp, flags, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        if keep_previous and path.exists():
-            bak = path.with_name(path.name + ".bak")
-            os.replace(path, bak)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

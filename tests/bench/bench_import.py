@@ -32,7 +32,8 @@ from pathlib import Path
 
 from shelterdesk.core import ledger
 from shelterdesk.core.models import Bed, Facility, Room
-from shelterdesk.store import access, ledger_import
+from shelterdesk.store import facility as facility_repo
+from shelterdesk.store import ledger_import
 from shelterdesk.store.vault import TEST_KDF
 
 N_STAYS = 10_000
@@ -50,7 +51,7 @@ def _facility(path: Path):
     rooms = [Room(None, "101", beds=[Bed(None, None, "A")]),
              Room(None, "102", beds=[Bed(None, None, "A")]),
              Room(None, "201", family=True, beds=[Bed(None, None, x) for x in "ABC"])]
-    session, _recovery = access.create_facility(
+    session, _recovery = facility_repo.create_facility(
         path, Facility("ベンチ施設（架空）", 20), rooms, "admin", "管理者 ベンチ",
         "bench password 1", kdf=TEST_KDF)
     return session

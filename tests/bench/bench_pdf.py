@@ -30,13 +30,14 @@ def run(workdir: Path) -> dict[str, str]:
     )
     from shelterdesk.reports.consent_sheet import build_consent_sheet
     from shelterdesk.reports.intake_sheet import build_intake_sheet
-    from shelterdesk.store import access, rooms, stays
+    from shelterdesk.store import facility as facility_repo
+    from shelterdesk.store import rooms, stays
     from shelterdesk.store.vault import TEST_KDF
 
     folder = Path(workdir) / "bench_pdf"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    session, _ = access.create_facility(
+    session, _ = facility_repo.create_facility(
         folder / "shelter.db", Facility("ベンチ施設（架空）", 6),
         [Room(None, "201", family=True, beds=[Bed(None, None, x) for x in "ABC"])],
         "admin", "管理者 架空", "correct horse 1", kdf=TEST_KDF)

@@ -14,7 +14,9 @@ from datetime import date
 from pathlib import Path
 
 from shelterdesk.core.models import Facility
-from shelterdesk.store import access, residents
+from shelterdesk.store import facility as facility_repo
+from shelterdesk.store import residents
+from shelterdesk.store import session as sessions
 from tests.bench import synthetic
 
 LOGIN = "admin"
@@ -28,7 +30,7 @@ def build(path: Path, counts: synthetic.Counts | None = None) -> float:
     """Create the database at ``path`` unless it is already there; seconds spent."""
     counts = counts or synthetic.Counts()
     if path.exists():
-        s = access.unlock(path, LOGIN, PASSWORD)
+        s = sessions.unlock(path, LOGIN, PASSWORD)
         try:
             have = synthetic.table_counts(s.db)
         finally:
@@ -39,7 +41,7 @@ def build(path: Path, counts: synthetic.Counts | None = None) -> float:
         raise SystemExit(f"{path} holds other counts ({have}); delete it to rebuild")
     path.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    s, _code = access.create_facility(path, Facility("ベンチ施設（架空）", 40), [], LOGIN,
+    s, _code = facility_repo.create_facility(path, Facility("ベンチ施設（架空）", 40), [], LOGIN,
                                       "管理者（架空）", PASSWORD)  # calibrate_kdf(): the real cost
     try:
         synthetic.populate(s.db, counts, today=TODAY)
@@ -65,7 +67,7 @@ def _timed(fn, repeat: int = 5) -> tuple[float, object]:
 def measure(path: Path) -> dict[str, str]:
     out: dict[str, str] = {}
     t = time.perf_counter()
-    s = access.unlock(path, LOGIN, PASSWORD)
+    s = sessions.unlock(path, LOGIN, PASSWORD)
     out["unlock (Argon2id, calibrated) + open"] = _ms(time.perf_counter() - t)
     db = s.db
     try:

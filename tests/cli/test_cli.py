@@ -52,9 +52,9 @@ def test_init_creates_and_prints_a_recovery_code(created):
     assert p.stderr == ""
     assert "init password 1" not in p.stdout
     # The printed code opens the database; the code is not in the key file.
-    from shelterdesk.store import access
+    from shelterdesk.store import session as sessions
     from shelterdesk.store.vault import TEST_KDF
-    s = access.unlock_with_recovery(db, codes[0], kdf=TEST_KDF)
+    s = sessions.unlock_with_recovery(db, codes[0], kdf=TEST_KDF)
     try:
         assert s.facility().name == "テスト施設（架空）"
         assert s.facility().capacity == 12

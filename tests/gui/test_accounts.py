@@ -13,7 +13,9 @@ from shelterdesk.gui.dialogs.accounts import (
     SettingsDialog,
 )
 from shelterdesk.gui.main_window import MainWindow
-from shelterdesk.store import access
+from shelterdesk.store import accounts as accounts_repo
+from shelterdesk.store import session as sessions
+from shelterdesk.store.errors import WrongPassword
 
 ADMIN, PASSWORD = "admin", "correct horse 1"
 
@@ -64,7 +66,7 @@ def test_add_account_then_it_unlocks_and_disabling_prevents_login(qtbot, admin, 
     assert roles == "Intake staff, Caseworker"
     shoot(panel, "accounts_test")
 
-    s2 = access.unlock(db_path, "nightdesk", "night desk 1")
+    s2 = sessions.unlock(db_path, "nightdesk", "night desk 1")
     assert s2.account.roles == {"intake", "caseworker"}
     s2.lock()
 
@@ -75,10 +77,10 @@ def test_add_account_then_it_unlocks_and_disabling_prevents_login(qtbot, admin, 
     assert answers[1].startswith("Rotate the data key now?")
     qtbot.waitUntil(lambda: panel.message.text() == "The data key was rotated.", timeout=10_000)
     assert panel.table.item(logins.index("nightdesk"), 3).text() == "disabled"
-    with pytest.raises(access.WrongPassword):
-        access.unlock(db_path, "nightdesk", "night desk 1")
+    with pytest.raises(WrongPassword):
+        sessions.unlock(db_path, "nightdesk", "night desk 1")
     # the administrator's own password still opens the re-keyed database
-    access.unlock(db_path, ADMIN, PASSWORD).lock()
+    sessions.unlock(db_path, ADMIN, PASSWORD).lock()
 
 
 def test_the_last_administrator_cannot_be_disabled(qtbot, admin):
@@ -87,7 +89,7 @@ def test_the_last_administrator_cannot_be_disabled(qtbot, admin):
     panel.select_login(ADMIN)
     panel.disable_selected()
     assert "last administrator" in panel.message.text() or "own account" in panel.message.text()
-    assert not access.list_accounts(admin.db)[0].disabled
+    assert not accounts_repo.list_accounts(admin.db)[0].disabled
 
 
 def test_change_own_password_and_settings(qtbot, admin, db_path):
@@ -103,7 +105,7 @@ def test_change_own_password_and_settings(qtbot, admin, db_path):
     dialog.old.setText(PASSWORD)
     _ok(qtbot, dialog)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
-    access.unlock(db_path, ADMIN, "brand new pass 2").lock()
+    sessions.unlock(db_path, ADMIN, "brand new pass 2").lock()
 
     settings = SettingsDialog(admin)
     qtbot.addWidget(settings)
@@ -116,12 +118,12 @@ def test_change_own_password_and_settings(qtbot, admin, db_path):
 
 
 def test_accounts_page_is_for_administrators_only(qtbot, admin, db_path):
-    access.add_account(admin, "desk", "受付 テスト", {"intake"}, "desk desk 1")
+    accounts_repo.add_account(admin, "desk", "受付 テスト", {"intake"}, "desk desk 1")
     window = MainWindow(admin, db_path, idle_ms=60_000)
     qtbot.addWidget(window)
     assert "accounts" in window.pages and window.accounts_action.isEnabled()
     window.lock()
-    s = access.unlock(db_path, "desk", "desk desk 1")
+    s = sessions.unlock(db_path, "desk", "desk desk 1")
     window._unlocked(s)
     assert "accounts" not in window.pages
     assert not window.accounts_action.isEnabled()
@@ -133,7 +135,7 @@ def test_accounts_page_is_for_administrators_only(qtbot, admin, db_path):
 def test_an_unanswered_rotation_question_leaves_a_reminder(qtbot, admin):
     """Disabling asks whether to rotate; left unanswered (the idle lock closes
     the question as "no"), the advice stays until the key is rotated."""
-    access.add_account(admin, "temp1", "見本 臨時", {"intake"}, "temporary 1")
+    accounts_repo.add_account(admin, "temp1", "見本 臨時", {"intake"}, "temporary 1")
     answers = iter([True, False])  # disable: yes; rotate now: (closed) no
     panel = AccountsPanel(admin, ask=lambda *_a: next(answers))
     qtbot.addWidget(panel)
@@ -142,7 +144,7 @@ def test_an_unanswered_rotation_question_leaves_a_reminder(qtbot, admin):
     again = AccountsPanel(admin, ask=lambda *_a: True)
     qtbot.addWidget(again)
     assert "Rotate the data key" in again.message.text()
-    access.rotate_data_key(admin)
+    accounts_repo.rotate_data_key(admin)
     third = AccountsPanel(admin, ask=lambda *_a: True)
     qtbot.addWidget(third)
     assert third.message.text() == ""

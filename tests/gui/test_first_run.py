@@ -12,7 +12,7 @@ from shelterdesk.gui.app import Controller
 from shelterdesk.gui.main_window import MainWindow
 from shelterdesk.gui.views.first_run import FirstRunScreen
 from shelterdesk.gui.views.login import LoginScreen
-from shelterdesk.store import access
+from shelterdesk.store import session as sessions
 from shelterdesk.store.demo import DEMO_PASSWORD
 from shelterdesk.store.rooms import list_rooms
 from shelterdesk.store.vault import TEST_KDF
@@ -73,7 +73,7 @@ def test_create_facility_shows_recovery_code_once_then_main_window(qtbot, tmp_pa
     window.close()
 
     # The code opens the database (the recovery slot was written).
-    s = access.unlock_with_recovery(path, code, TEST_KDF)
+    s = sessions.unlock_with_recovery(path, code, TEST_KDF)
     s.lock()
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from shelterdesk.gui.main_window import MainWindow
-from shelterdesk.store import access
+from shelterdesk.store import accounts as accounts_repo
+from shelterdesk.store import session as sessions
+from shelterdesk.store.vault import KdfParams
 
 ADMIN, PASSWORD = "admin", "correct horse 1"
 NAMES = ("見本", "花子", "架空", "桜", "メグさん", "みほん", "かくう")
@@ -18,7 +20,7 @@ def _shown(window, texts) -> str:
 
 def test_idle_lock_hides_everything_and_unlock_brings_the_list_back(qtbot, populated, texts,
                                                                       shoot):
-    s = access.unlock(populated, ADMIN, PASSWORD)
+    s = sessions.unlock(populated, ADMIN, PASSWORD)
     window = MainWindow(s, populated, idle_ms=400)
     qtbot.addWidget(window)
     with qtbot.waitActive(window):
@@ -53,7 +55,7 @@ def test_idle_lock_hides_everything_and_unlock_brings_the_list_back(qtbot, popul
 
 
 def test_activity_postpones_the_lock_and_ctrl_l_locks_at_once(qtbot, populated):
-    s = access.unlock(populated, ADMIN, PASSWORD)
+    s = sessions.unlock(populated, ADMIN, PASSWORD)
     window = MainWindow(s, populated, idle_ms=600)
     qtbot.addWidget(window)
     with qtbot.waitActive(window):
@@ -71,9 +73,9 @@ def test_activity_postpones_the_lock_and_ctrl_l_locks_at_once(qtbot, populated):
 
 
 def test_another_staff_member_unlocks_with_her_own_password(qtbot, populated):
-    s = access.unlock(populated, ADMIN, PASSWORD)
-    s.kdf = access.KdfParams(time_cost=1, memory_kib=8, parallelism=1)
-    access.add_account(s, "night", "夜勤 テスト", {"intake"}, "night shift 1")
+    s = sessions.unlock(populated, ADMIN, PASSWORD)
+    s.kdf = KdfParams(time_cost=1, memory_kib=8, parallelism=1)
+    accounts_repo.add_account(s, "night", "夜勤 テスト", {"intake"}, "night shift 1")
     window = MainWindow(s, populated, idle_ms=60_000)
     qtbot.addWidget(window)
     window.show()

@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 from shelterdesk.gui.app import Controller
 from shelterdesk.gui.main_window import MainWindow
 from shelterdesk.gui.views.login import LoginScreen
-from shelterdesk.store import access
+from shelterdesk.store import session as sessions
+from shelterdesk.store.errors import WrongPassword
 from shelterdesk.store.vault import TEST_KDF
 
 ADMIN, PASSWORD = "admin", "correct horse 1"
@@ -69,10 +70,10 @@ def test_wrong_password_says_so_and_is_audited_at_next_login(qtbot, db_path):
 def test_repeated_failures_disable_the_button_with_a_countdown(qtbot, db_path):
     for _ in range(2):  # the third attempt must wait (2 s; it grows from there)
         try:
-            access.unlock(db_path, ADMIN, "wrong wrong")
-        except access.WrongPassword:
+            sessions.unlock(db_path, ADMIN, "wrong wrong")
+        except WrongPassword:
             pass
-    assert access.wait_seconds(db_path) > 0
+    assert sessions.wait_seconds(db_path) > 0
     screen = LoginScreen(db_path)
     qtbot.addWidget(screen)
     screen.show()
@@ -106,11 +107,11 @@ def test_recovery_code_resets_an_administrator_password(qtbot, db_path, recovery
     qtbot.mouseClick(dialog.set_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
     assert screen.panel.ui.login.text() == ADMIN
-    access.unlock(db_path, ADMIN, "a new password 2").lock()
+    sessions.unlock(db_path, ADMIN, "a new password 2").lock()
     try:
-        access.unlock(db_path, ADMIN, PASSWORD)
+        sessions.unlock(db_path, ADMIN, PASSWORD)
         raise AssertionError("the old password still opens the database")
-    except access.WrongPassword:
+    except WrongPassword:
         pass
 
 

@@ -11,8 +11,9 @@ from shelterdesk.gui.models.residents import COL_ADMITTED, COL_KANA, COL_NAME, C
 from shelterdesk.gui.views.record import RecordView
 from shelterdesk.gui.views.residents import ResidentsPage
 from shelterdesk.gui.widgets.safety import SAFETY_ROLE
-from shelterdesk.store import access, stays
 from shelterdesk.store import residents as repo
+from shelterdesk.store import session as sessions
+from shelterdesk.store import stays
 
 ADMIN, PASSWORD = "admin", "correct horse 1"
 
@@ -23,7 +24,7 @@ def names(page: ResidentsPage) -> list[str]:
 
 
 def test_search_as_you_type_folds_kana_and_width(qtbot, populated, type_text):
-    s = access.unlock(populated, ADMIN, PASSWORD)
+    s = sessions.unlock(populated, ADMIN, PASSWORD)
     page = ResidentsPage(s.db)
     qtbot.addWidget(page)
     with qtbot.waitActive(page):
@@ -48,7 +49,7 @@ def test_search_as_you_type_folds_kana_and_width(qtbot, populated, type_text):
 
 
 def test_views_sorting_marks_and_opening_a_profile(qtbot, populated, shoot, texts):
-    s = access.unlock(populated, ADMIN, PASSWORD)
+    s = sessions.unlock(populated, ADMIN, PASSWORD)
     s.kdf = None
     window = MainWindow(s, populated, idle_ms=60_000)
     qtbot.addWidget(window)
@@ -122,7 +123,7 @@ def test_views_sorting_marks_and_opening_a_profile(qtbot, populated, shoot, text
 
 
 def test_double_click_opens_and_the_profile_shows_safety_first(qtbot, populated, shoot):
-    s = access.unlock(populated, ADMIN, PASSWORD)
+    s = sessions.unlock(populated, ADMIN, PASSWORD)
     window = MainWindow(s, populated, idle_ms=60_000)
     qtbot.addWidget(window)
     with qtbot.waitActive(window):
@@ -145,7 +146,7 @@ def test_double_click_opens_and_the_profile_shows_safety_first(qtbot, populated,
 
 
 def test_the_record_shows_safety_ids_and_children(qtbot, populated, shoot):
-    s = access.unlock(populated, ADMIN, PASSWORD)
+    s = sessions.unlock(populated, ADMIN, PASSWORD)
     rows = repo.list_residents(s.db)
     mihon = next(r for r in rows if r.display_name == "見本 花子")
     kakuu = next(r for r in rows if r.display_name == "架空 桜")
@@ -181,7 +182,7 @@ def _section_center(header, section):
 def test_the_model_fetches_further_pages(qtbot, populated, monkeypatch):
     from shelterdesk.gui.models import residents as model_module
     monkeypatch.setattr(model_module, "PAGE_SIZE", 2)
-    s = access.unlock(populated, ADMIN, PASSWORD)
+    s = sessions.unlock(populated, ADMIN, PASSWORD)
     m = model_module.ResidentsModel(s.db)
     m.reload()
     assert m.rowCount() == 2 and m.total == 3 and m.canFetchMore()

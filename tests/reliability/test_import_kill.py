@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from shelterdesk.store import access
+from shelterdesk.store import session as sessions
 
 ADMIN = "admin"
 PASSWORD = "correct horse 1"
@@ -32,12 +32,13 @@ CHILD = r"""
 import sys
 from pathlib import Path
 from shelterdesk.core import ledger
-from shelterdesk.store import access, ledger_import
+from shelterdesk.store import ledger_import
+from shelterdesk.store import session as sessions
 
 db, stays, children = (Path(a) for a in sys.argv[1:4])
 plan = ledger.read_ledger(stays.read_bytes(), children.read_bytes())
 assert not plan.errors, len(plan.errors)
-session = access.unlock(db, "admin", sys.stdin.readline().rstrip("\n"))
+session = sessions.unlock(db, "admin", sys.stdin.readline().rstrip("\n"))
 print("START", flush=True)
 summary = ledger_import.apply(
     session, plan, progress=lambda d, t: print(f"PROGRESS {d} {t}", flush=True))
@@ -67,7 +68,7 @@ def _start(db_path: Path, stays: Path, children: Path) -> subprocess.Popen:
 
 def _state(db_path: Path) -> tuple[int, int, int, int]:
     """Open as staff would after a crash, check everything, count the import."""
-    s = access.unlock(db_path, ADMIN, PASSWORD)
+    s = sessions.unlock(db_path, ADMIN, PASSWORD)
     try:
         problems = s.db.integrity_problems()
         assert problems == {"cipher_integrity_check": [], "integrity_check": [],

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from shelterdesk.store import access
+from shelterdesk.store import session as sessions
 
 PASSWORD = "correct horse 1"  # as in conftest.py
 WRITER = Path(__file__).resolve().parent / "writer.py"
@@ -65,7 +65,7 @@ def test_sigkill_never_loses_a_committed_resident(db_path):
         ids = _run_and_kill(db_path, seed, rng)
         kills += 1
         reported |= set(ids)
-        s = access.unlock(db_path, "admin", PASSWORD)
+        s = sessions.unlock(db_path, "admin", PASSWORD)
         try:
             problems = s.db.integrity_problems()
             assert problems["cipher_integrity_check"] == [], (seed, problems)

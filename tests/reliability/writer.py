@@ -17,7 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from shelterdesk.core.models import Child, Resident, Stay
-from shelterdesk.store import access, residents, stays
+from shelterdesk.store import residents, stays
+from shelterdesk.store import session as sessions
 
 NOW = datetime(2026, 11, 21, 12, 0)
 
@@ -26,7 +27,7 @@ def main() -> None:
     db_path, seed = Path(sys.argv[1]), int(sys.argv[2])
     password = sys.stdin.readline().rstrip("\n")
     rng = random.Random(seed)
-    session = access.unlock(db_path, "admin", password)
+    session = sessions.unlock(db_path, "admin", password)
     db = session.db
     print("ready", flush=True)
     n = 0

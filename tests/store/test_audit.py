@@ -9,7 +9,8 @@ from datetime import date
 import pytest
 
 from shelterdesk.core.models import Resident
-from shelterdesk.store import access, residents
+from shelterdesk.store import residents
+from shelterdesk.store import session as sessions
 
 ADMIN = "admin"  # as in conftest.py
 PASSWORD = "correct horse 1"
@@ -25,7 +26,7 @@ def busy(session):
                                                      birth_date=date(1990, 1, 1 + i)))
         residents.get_resident(db, rid)
     session.lock()
-    s = access.unlock(session.db.path, ADMIN, PASSWORD)
+    s = sessions.unlock(session.db.path, ADMIN, PASSWORD)
     yield s
     if s.db.is_open:
         s.db.close()
@@ -49,7 +50,7 @@ def test_chain_verifies(busy):
     assert busy.db.verify_audit() == []
     busy.db.close()
     # ... and still after closing and reopening.
-    s = access.unlock(busy.db.path, ADMIN, PASSWORD)
+    s = sessions.unlock(busy.db.path, ADMIN, PASSWORD)
     try:
         assert s.db.verify_audit() == []
     finally:
@@ -123,7 +124,7 @@ def test_deleted_last_rows_stay_detected_after_more_work(busy):
     db.con.execute("DELETE FROM audit WHERE id IN (?, ?)", last)
     residents.insert_resident(db, Resident(alias="アオイ（仮）"))
     busy.lock()
-    s = access.unlock(db.path, ADMIN, PASSWORD)
+    s = sessions.unlock(db.path, ADMIN, PASSWORD)
     try:
         assert s.db.verify_audit(), "the deleted tail went unnoticed"
     finally:

@@ -11,7 +11,11 @@ from pathlib import Path
 import pytest
 
 from shelterdesk.core.models import Child, Consent, Resident, SafetyFlags, Stay
-from shelterdesk.store import access, residents, stays
+from shelterdesk.store import accounts as accounts_repo
+from shelterdesk.store import backup as backups
+from shelterdesk.store import facility as facility_repo
+from shelterdesk.store import residents, stays
+from shelterdesk.store import session as sessions
 from shelterdesk.store.database import SQLITE_HEADER, Database
 from shelterdesk.store.errors import DatabaseDamaged, DatabaseExists, NotShelterDesk, WrongPassword
 
@@ -105,12 +109,12 @@ def test_no_name_in_any_byte_the_program_wrote(session, db_path, tmp_path):
     residents.update_resident(session.db, r)
     assert residents.list_residents(session.db, "all", "すみかり")
     with pytest.raises(WrongPassword):
-        access.unlock(db_path, SECRETS["given_kana"], "not the password")
+        sessions.unlock(db_path, SECRETS["given_kana"], "not the password")
     with pytest.raises(WrongPassword):
-        access.unlock(db_path, ADMIN, SECRETS["family_name"] + "x" * 8)
+        sessions.unlock(db_path, ADMIN, SECRETS["family_name"] + "x" * 8)
     assert (folder / "shelter.db.lockout").exists()
-    access.add_account(session, "case1", "支援員 架空", {"caseworker"}, "staff password 2")
-    access.backup(session, folder / "backup.db")
+    accounts_repo.add_account(session, "case1", "支援員 架空", {"caseworker"}, "staff password 2")
+    backups.backup(session, folder / "backup.db")
 
     # While the program is running: the WAL holds the newest pages.
     wal = Path(str(db_path) + "-wal")
@@ -162,12 +166,12 @@ def test_truncated_database_is_a_clear_error_and_never_recreated(session, db_pat
     raw = db_path.read_bytes()
     db_path.write_bytes(raw[:10])
     with pytest.raises(DatabaseDamaged) as e:
-        access.unlock(db_path, ADMIN, PASSWORD)
+        sessions.unlock(db_path, ADMIN, PASSWORD)
     assert "backup" in str(e.value)
     assert db_path.read_bytes() == raw[:10]
     db_path.write_bytes(raw[: len(raw) // 2])
     with pytest.raises(DatabaseDamaged):
-        access.unlock(db_path, ADMIN, PASSWORD)
+        sessions.unlock(db_path, ADMIN, PASSWORD)
 
 
 def test_create_refuses_an_existing_file(session, db_path):
@@ -175,7 +179,7 @@ def test_create_refuses_an_existing_file(session, db_path):
         Database.create(db_path, bytes(32), "x")
     from shelterdesk.core.models import Facility
     with pytest.raises(DatabaseExists):
-        access.create_facility(db_path, Facility("別", 3), [], "admin2", "管理者",
+        facility_repo.create_facility(db_path, Facility("別", 3), [], "admin2", "管理者",
                                "long enough 1")
     # The existing database still opens.
     assert session.db.get_meta("facility_name") == "テスト施設（架空）"
@@ -209,11 +213,11 @@ def test_failed_admission_writes_nothing(db):
 
 def test_database_files_are_owner_only(db_path, tmp_path):
     from shelterdesk.core.models import Facility
-    from shelterdesk.store import access
+    from shelterdesk.store import facility as facility_repo
     from shelterdesk.store.vault import TEST_KDF
 
     path = tmp_path / "new" / "shelter.db"
-    s, _code = access.create_facility(path, Facility("見本施設", 5), [], "admin", "管理者",
+    s, _code = facility_repo.create_facility(path, Facility("見本施設", 5), [], "admin", "管理者",
                                       "long enough 1", kdf=TEST_KDF)
     try:
         for suffix in ("", "-wal", ".keys"):

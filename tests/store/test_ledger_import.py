@@ -13,7 +13,9 @@ import pytest
 from shelterdesk import cli
 from shelterdesk.core import ledger
 from shelterdesk.core.models import Resident, Stay
-from shelterdesk.store import access, ledger_import, stays
+from shelterdesk.store import accounts as accounts_repo
+from shelterdesk.store import ledger_import, stays
+from shelterdesk.store import session as sessions
 from shelterdesk.store.errors import Forbidden
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ledger"
@@ -182,9 +184,9 @@ def test_progress_reaches_the_total(session):
 
 
 def test_intake_staff_may_not_import(session, db_path):
-    access.add_account(session, "intake1", "受付 見本", {"intake"}, "intake password 1")
+    accounts_repo.add_account(session, "intake1", "受付 見本", {"intake"}, "intake password 1")
     session.lock()
-    intake = access.unlock(db_path, "intake1", "intake password 1")
+    intake = sessions.unlock(db_path, "intake1", "intake password 1")
     try:
         with pytest.raises(Forbidden):
             ledger_import.apply(intake, fixture_plan())
@@ -242,7 +244,7 @@ def test_cli_lists_every_error_and_writes_nothing(db_path, tmp_path, monkeypatch
         "Primary complaint.",
         "children.csv: row 2, column ledger_id: The ledger_id 'X7' is not in stays.csv.",
     ]
-    s = access.unlock(db_path, "admin", PASSWORD)
+    s = sessions.unlock(db_path, "admin", PASSWORD)
     try:
         assert s.db.query_one("SELECT count(*) FROM stay")[0] == 0
     finally:

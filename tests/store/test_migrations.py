@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 import sqlcipher3
 
-from shelterdesk.store import access, migrations, residents, stays
+from shelterdesk.store import accounts as accounts_repo
+from shelterdesk.store import migrations, residents, stays
+from shelterdesk.store import session as sessions
 from shelterdesk.store.database import Database, new_data_key
 from shelterdesk.store.errors import StoreError
 
@@ -49,7 +51,7 @@ def test_every_step_says_what_it_changes():
 def test_old_database_opens_upgrades_and_reads_back(fixture, tmp_path):
     maker = _maker(fixture)
     path = _copy(fixture, tmp_path)
-    s = access.unlock(path, maker.LOGIN, maker.PASSWORD)
+    s = sessions.unlock(path, maker.LOGIN, maker.PASSWORD)
     try:
         db = s.db
         assert db.query("PRAGMA user_version")[0][0] == migrations.LATEST
@@ -58,7 +60,7 @@ def test_old_database_opens_upgrades_and_reads_back(fixture, tmp_path):
         assert db.verify_audit() == []
         exp = maker.EXPECTED
         assert s.facility().name == exp["facility_name"]
-        accounts = {a.login: set(a.roles) for a in access.list_accounts(db)}
+        accounts = {a.login: set(a.roles) for a in accounts_repo.list_accounts(db)}
         assert accounts == exp["accounts"]
 
         rows = residents.list_residents(db, residents.VIEW_ALL, limit=1000)
@@ -82,7 +84,7 @@ def test_old_database_opens_upgrades_and_reads_back(fixture, tmp_path):
     finally:
         s.db.close()
     # The caseworker's slot survived too.
-    s = access.unlock(path, *maker.CASEWORKER)
+    s = sessions.unlock(path, *maker.CASEWORKER)
     s.db.close()
 
 
@@ -139,9 +141,9 @@ def test_a_failing_step_leaves_the_database_at_its_version(tmp_path, monkeypatch
     monkeypatch.setattr(migrations, "STEPS", [*migrations.STEPS, ok, broken])
     monkeypatch.setattr(migrations, "LATEST", before + 2)
     with pytest.raises(RuntimeError):
-        access.unlock(path, maker.LOGIN, maker.PASSWORD)
+        sessions.unlock(path, maker.LOGIN, maker.PASSWORD)
     monkeypatch.undo()
-    s = access.unlock(path, maker.LOGIN, maker.PASSWORD)
+    s = sessions.unlock(path, maker.LOGIN, maker.PASSWORD)
     try:
         assert s.db.query("PRAGMA user_version")[0][0] == before
         names = [r[0] for r in s.db.query("SELECT name FROM sqlite_master")]
@@ -156,7 +158,7 @@ def test_newer_database_is_refused(tmp_path):
     fixture = VERSIONED[0]
     maker = _maker(fixture)
     path = _copy(fixture, tmp_path)
-    s = access.unlock(path, maker.LOGIN, maker.PASSWORD)
+    s = sessions.unlock(path, maker.LOGIN, maker.PASSWORD)
     key = s._data_key
     s.db.con.execute(f"PRAGMA user_version = {migrations.LATEST + 1}")
     s.db.close()

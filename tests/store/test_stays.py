@@ -133,3 +133,75 @@ def test_move_bed(db):
     assert stays.get_stay(db, s.id).bed_id == _bed(db, "102")
     with pytest.raises(ValidationError):
         stays.move_bed(db, s.id, _bed(db, "301"))
+
+
+def _audit_tail(db, n):
+    return [r for r in db.query("SELECT action, entity, entity_id, detail FROM audit "
+                                "ORDER BY id DESC LIMIT ?", (n,))][::-1]
+
+
+def test_add_child_on_the_record_joins_her_open_stay(db):
+    s = stays.admit(db, stays.Admission(_resident(), _stay(_bed(db, "201"))), now=NOW)
+    ch = Child(resident_id=s.resident_id, family_name="見本", given_name="次郎",
+               birth_date=date(2019, 3, 3), sex="M")
+    cid = stays.add_child(db, ch, stays.get_stay(db, s.id))
+    assert stays.get_stay(db, s.id).child_ids == (cid,)
+    assert _audit_tail(db, 2) == [("create", "child", cid, f"resident={s.resident_id}"),
+                                  ("update", "stay", s.id, f"child={cid}")]
+    assert db.verify_audit() == []
+
+
+def test_add_child_to_a_closed_stay_is_not_linked_and_without_a_stay_is_checked_alone(db):
+    s = stays.admit(db, stays.Admission(_resident(), _stay(_bed(db, "201"))), now=NOW)
+    closed = stays.discharge(db, s.id, date(2026, 11, 25), "public_housing")
+    cid = stays.add_child(db, Child(resident_id=s.resident_id, family_name="見本",
+                                    given_name="三郎", birth_date=date(2020, 1, 1)), closed)
+    assert stays.get_stay(db, s.id).child_ids == ()
+    assert cid in {c.id for c in residents.children_of(db, s.resident_id)}
+    # An adult child cannot be a companion of that admission.
+    with pytest.raises(ValidationError):
+        stays.add_child(db, Child(resident_id=s.resident_id, family_name="見本",
+                                  given_name="大人", birth_date=date(2000, 1, 1)), closed)
+
+
+def test_add_child_that_fails_halfway_writes_nothing(db, monkeypatch):
+    s = stays.admit(db, stays.Admission(_resident(), _stay(_bed(db, "201"))), now=NOW)
+    before = _counts(db)
+
+    def broken_link(*args, **kwargs):
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(stays, "link_child", broken_link)
+    with pytest.raises(OSError):
+        stays.add_child(db, Child(resident_id=s.resident_id, family_name="見本",
+                                  given_name="次郎", birth_date=date(2019, 3, 3)),
+                        stays.get_stay(db, s.id))
+    assert _counts(db) == before
+
+
+def test_admission_deletes_its_draft_in_the_same_transaction(db, monkeypatch):
+    from shelterdesk.store import drafts
+
+    draft_id = drafts.save_draft(db, drafts.INTAKE, {"family_name": "見本"})
+    s = stays.admit(db, stays.Admission(_resident(), _stay(_bed(db, "201"))), now=NOW,
+                    draft_id=draft_id)
+    assert drafts.list_drafts(db, drafts.INTAKE) == []
+    assert _audit_tail(db, 2) == [("admit", "stay", s.id, f"resident={s.resident_id} "
+                                   f"bed={s.bed_id} children=0"),
+                                  ("delete", "draft", draft_id, "")]
+
+    # When deleting the draft fails, the admission is not written either.
+    draft_id = drafts.save_draft(db, drafts.INTAKE, {"family_name": "見本"})
+    before = _counts(db)
+
+    def broken_delete(*args, **kwargs):
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(drafts, "delete_draft", broken_delete)
+    r = _resident()
+    r.given_name = "次子"
+    with pytest.raises(OSError):
+        stays.admit(db, stays.Admission(r, _stay()), now=NOW,
+                    draft_id=draft_id)
+    assert _counts(db) == before
+    assert [d.id for d in drafts.list_drafts(db, drafts.INTAKE)] == [draft_id]

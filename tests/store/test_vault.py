@@ -11,7 +11,11 @@ from pathlib import Path
 import pytest
 
 from shelterdesk.core.models import Facility
-from shelterdesk.store import access, throttle
+from shelterdesk.store import accounts as accounts_repo
+from shelterdesk.store import backup as backups
+from shelterdesk.store import facility as facility_repo
+from shelterdesk.store import session as sessions
+from shelterdesk.store import throttle
 from shelterdesk.store.database import Database
 from shelterdesk.store.errors import DatabaseDamaged, SlotFileDamaged, WrongPassword
 from shelterdesk.store.throttle import Throttle, delay_for
@@ -33,10 +37,10 @@ def _bak(db_path: Path) -> Path:
 
 
 def _add_caseworker(session, login: str = "case1", password: str = OTHER_PASSWORD):
-    return access.add_account(session, login, "支援員 架空", {"caseworker"}, password)
+    return accounts_repo.add_account(session, login, "支援員 架空", {"caseworker"}, password)
 
 
-def _reads(s: access.Session) -> bool:
+def _reads(s: sessions.Session) -> bool:
     """The session's connection really decrypts: the facility name comes back."""
     return s.facility().name == "テスト施設（架空）"
 
@@ -44,7 +48,7 @@ def _reads(s: access.Session) -> bool:
 # -- passwords ---------------------------------------------------------------
 
 def test_right_password_opens(db_path):
-    s = access.unlock(db_path, ADMIN, PASSWORD)
+    s = sessions.unlock(db_path, ADMIN, PASSWORD)
     try:
         assert _reads(s)
         assert s.account.login == ADMIN and s.account.has("admin")
@@ -60,15 +64,15 @@ def test_right_password_opens(db_path):
 ])
 def test_wrong_login_or_password_is_refused_with_one_message(db_path, login, password):
     with pytest.raises(WrongPassword) as e:
-        access.unlock(db_path, login, password)
+        sessions.unlock(db_path, login, password)
     # The same sentence whether the login or the password was wrong.
     assert str(e.value) == "Wrong login or password."
 
 
 def test_two_accounts_open_the_same_database(session, db_path):
     _add_caseworker(session)
-    a = access.unlock(db_path, ADMIN, PASSWORD)
-    b = access.unlock(db_path, "case1", OTHER_PASSWORD)
+    a = sessions.unlock(db_path, ADMIN, PASSWORD)
+    b = sessions.unlock(db_path, "case1", OTHER_PASSWORD)
     try:
         # Both at once, each knowing who it is.
         assert _reads(a) and _reads(b)
@@ -77,9 +81,9 @@ def test_two_accounts_open_the_same_database(session, db_path):
         assert a._data_key == b._data_key
         # The admin's password does not open the caseworker's slot and vice versa.
         with pytest.raises(WrongPassword):
-            access.unlock(db_path, "case1", PASSWORD)
+            sessions.unlock(db_path, "case1", PASSWORD)
         with pytest.raises(WrongPassword):
-            access.unlock(db_path, ADMIN, OTHER_PASSWORD)
+            sessions.unlock(db_path, ADMIN, OTHER_PASSWORD)
     finally:
         a.db.close()
         b.db.close()
@@ -93,7 +97,7 @@ class FakeClock:
         return self.now
 
     def wait_out(self, db_path) -> None:
-        self.now += access.wait_seconds(db_path)
+        self.now += sessions.wait_seconds(db_path)
 
 
 @pytest.fixture
@@ -106,30 +110,30 @@ def clock(monkeypatch) -> FakeClock:
 
 def test_removed_account_no_longer_opens_it(session, db_path, clock):
     acct = _add_caseworker(session)
-    access.unlock(db_path, "case1", OTHER_PASSWORD).db.close()
-    access.remove_account(session, acct.id)
+    sessions.unlock(db_path, "case1", OTHER_PASSWORD).db.close()
+    accounts_repo.remove_account(session, acct.id)
     with pytest.raises(WrongPassword):
-        access.unlock(db_path, "case1", OTHER_PASSWORD)
+        sessions.unlock(db_path, "case1", OTHER_PASSWORD)
     # Nor does the previous copy of the key file still hold her slot: anyone who
     # learnt her password must not get in by copying the folder.
     for copy in (_keys(db_path), _bak(db_path)):
         assert "case1" not in copy.read_text(encoding="utf-8")
     _keys(db_path).unlink()  # force the previous copy to be used
     with pytest.raises(WrongPassword):
-        access.unlock(db_path, "case1", OTHER_PASSWORD)
+        sessions.unlock(db_path, "case1", OTHER_PASSWORD)
     clock.wait_out(db_path)
-    access.unlock(db_path, ADMIN, PASSWORD).db.close()
+    sessions.unlock(db_path, ADMIN, PASSWORD).db.close()
 
 
 def test_changed_password_old_one_opens_neither_copy(session, db_path):
-    access.change_own_password(session, PASSWORD, "a new password 3")
+    accounts_repo.change_own_password(session, PASSWORD, "a new password 3")
     with pytest.raises(WrongPassword):
-        access.unlock(db_path, ADMIN, PASSWORD)
-    access.unlock(db_path, ADMIN, "a new password 3").db.close()
+        sessions.unlock(db_path, ADMIN, PASSWORD)
+    sessions.unlock(db_path, ADMIN, "a new password 3").db.close()
     _keys(db_path).unlink()
     with pytest.raises(WrongPassword):
-        access.unlock(db_path, ADMIN, PASSWORD)
-    access.unlock(db_path, ADMIN, "a new password 3").db.close()
+        sessions.unlock(db_path, ADMIN, PASSWORD)
+    sessions.unlock(db_path, ADMIN, "a new password 3").db.close()
 
 
 @pytest.mark.parametrize("typed_at_setup, typed_at_login", [
@@ -140,7 +144,7 @@ def test_same_password_typed_composed_or_decomposed(session, db_path, typed_at_s
                                                     typed_at_login):
     assert typed_at_setup != typed_at_login  # different code points, same text
     _add_caseworker(session, "kana1", typed_at_setup)
-    s = access.unlock(db_path, "kana1", typed_at_login)
+    s = sessions.unlock(db_path, "kana1", typed_at_login)
     try:
         assert _reads(s)
     finally:
@@ -148,22 +152,22 @@ def test_same_password_typed_composed_or_decomposed(session, db_path, typed_at_s
 
 
 def test_recovery_code_opens(db_path, recovery_code):
-    s = access.unlock_with_recovery(db_path, recovery_code, kdf=TEST_KDF)
+    s = sessions.unlock_with_recovery(db_path, recovery_code, kdf=TEST_KDF)
     try:
         assert _reads(s)
         assert s.account.has("admin")
     finally:
         s.db.close()
     # Typed in lower case, without the dashes: still the code.
-    s = access.unlock_with_recovery(db_path, recovery_code.lower().replace("-", ""), kdf=TEST_KDF)
+    s = sessions.unlock_with_recovery(db_path, recovery_code.lower().replace("-", ""), kdf=TEST_KDF)
     s.db.close()
 
 
 def test_wrong_recovery_code_is_refused(db_path):
     with pytest.raises(WrongPassword):
-        access.unlock_with_recovery(db_path, new_recovery_code(), kdf=TEST_KDF)
+        sessions.unlock_with_recovery(db_path, new_recovery_code(), kdf=TEST_KDF)
     with pytest.raises(WrongPassword):
-        access.unlock_with_recovery(db_path, "not a code", kdf=TEST_KDF)
+        sessions.unlock_with_recovery(db_path, "not a code", kdf=TEST_KDF)
 
 
 def test_calibrated_kdf_is_not_the_test_setting():
@@ -210,10 +214,10 @@ def test_damaged_key_file_falls_back_to_previous_copy(session, db_path, recovery
     _damage(_keys(db_path), how)
     # The previous copy predates the last change (case1's slot), so the
     # administrator and the recovery code are what must still open it.
-    s = access.unlock(db_path, ADMIN, PASSWORD)
+    s = sessions.unlock(db_path, ADMIN, PASSWORD)
     assert _reads(s)
     s.db.close()
-    s = access.unlock_with_recovery(db_path, recovery_code, kdf=TEST_KDF)
+    s = sessions.unlock_with_recovery(db_path, recovery_code, kdf=TEST_KDF)
     assert _reads(s)
     s.db.close()
 
@@ -223,7 +227,7 @@ def test_damaged_previous_copy_does_not_matter(session, db_path, how):
     _make_both_copies(session)
     session.lock()
     _damage(_bak(db_path), how)
-    access.unlock(db_path, ADMIN, PASSWORD).db.close()
+    sessions.unlock(db_path, ADMIN, PASSWORD).db.close()
 
 
 @pytest.mark.parametrize("how", ["truncated", "flipped"])
@@ -234,7 +238,7 @@ def test_both_copies_damaged_is_a_clear_error_and_nothing_is_touched(session, db
     _damage(_bak(db_path), how)
     before = {p.name: p.read_bytes() for p in db_path.parent.iterdir()}
     with pytest.raises(SlotFileDamaged) as e:
-        access.unlock(db_path, ADMIN, PASSWORD)
+        sessions.unlock(db_path, ADMIN, PASSWORD)
     msg = str(e.value)
     assert "shelter.db.keys" in msg and "damaged" in msg and msg.endswith(".")
     assert "backup" in msg  # says what to do
@@ -246,7 +250,7 @@ def test_both_copies_damaged_is_a_clear_error_and_nothing_is_touched(session, db
 def test_missing_key_file_is_a_clear_error(db_path):
     _keys(db_path).unlink()
     with pytest.raises(SlotFileDamaged) as e:
-        access.unlock(db_path, ADMIN, PASSWORD)
+        sessions.unlock(db_path, ADMIN, PASSWORD)
     assert "missing" in str(e.value)
     assert db_path.exists()
 
@@ -254,12 +258,12 @@ def test_missing_key_file_is_a_clear_error(db_path):
 def test_key_file_of_another_database_is_refused(db_path, tmp_path, _template_db):
     # A different facility: the same password, but its slots wrap another key.
     other = tmp_path / "other" / "shelter.db"
-    s, _ = access.create_facility(other, Facility("別施設（架空）", 3), [], ADMIN,
+    s, _ = facility_repo.create_facility(other, Facility("別施設（架空）", 3), [], ADMIN,
                                   "管理者", PASSWORD, kdf=TEST_KDF)
     s.lock()
     shutil.copy2(_keys(other), _keys(db_path))
     with pytest.raises(DatabaseDamaged) as e:
-        access.unlock(db_path, ADMIN, PASSWORD)
+        sessions.unlock(db_path, ADMIN, PASSWORD)
     assert "key file" in str(e.value)
 
 
@@ -268,26 +272,26 @@ def test_key_file_of_another_database_is_refused(db_path, tmp_path, _template_db
 def test_rotation_makes_the_old_data_key_useless(session, db_path, recovery_code):
     case1 = _add_caseworker(session)
     _add_caseworker(session, "case2", "staff password 3")
-    access.remove_account(session, case1.id)
+    accounts_repo.remove_account(session, case1.id)
     old_key = session._data_key
-    access.rotate_data_key(session)
+    accounts_repo.rotate_data_key(session)
     assert session._data_key != old_key
     assert _reads(session)  # the working session carries on under the new key
     session.lock()
 
     with pytest.raises(DatabaseDamaged):
         Database.open(db_path, old_key)
-    new = Database.open(db_path, access.unlock(db_path, ADMIN, PASSWORD)._data_key)
+    new = Database.open(db_path, sessions.unlock(db_path, ADMIN, PASSWORD)._data_key)
     new.close()
     for login, pw in ((ADMIN, PASSWORD), ("case2", "staff password 3")):
-        s = access.unlock(db_path, login, pw)
+        s = sessions.unlock(db_path, login, pw)
         assert _reads(s)
         s.db.close()
-    s = access.unlock_with_recovery(db_path, recovery_code, kdf=TEST_KDF)
+    s = sessions.unlock_with_recovery(db_path, recovery_code, kdf=TEST_KDF)
     assert _reads(s)
     s.db.close()
     with pytest.raises(WrongPassword):
-        access.unlock(db_path, "case1", OTHER_PASSWORD)
+        sessions.unlock(db_path, "case1", OTHER_PASSWORD)
     # Neither copy of the key file still holds the old key for anybody.
     slots = json.loads(_keys(db_path).read_text(encoding="utf-8"))
     assert not any("sealed_prev" in sl for sl in slots["body"]["slots"])
@@ -302,12 +306,12 @@ def test_interrupted_rotation_still_opens(session, db_path, recovery_code):
     session.slots.save()
     session.db.close()  # the crash: database still under the old key
 
-    s = access.unlock(db_path, ADMIN, PASSWORD)
+    s = sessions.unlock(db_path, ADMIN, PASSWORD)
     assert _reads(s)
     s.db.close()
-    s = access.unlock(db_path, "case1", OTHER_PASSWORD)
+    s = sessions.unlock(db_path, "case1", OTHER_PASSWORD)
     s.db.close()
-    s = access.unlock_with_recovery(db_path, recovery_code, kdf=TEST_KDF)
+    s = sessions.unlock_with_recovery(db_path, recovery_code, kdf=TEST_KDF)
     assert _reads(s)
     s.db.close()
     # The rotation the administrator asked for is not silently dropped: the old
@@ -323,12 +327,12 @@ def test_rotation_interrupted_twice_still_opens(session, db_path):
     session.slots.save()
     session.db.close()
 
-    s = access.unlock(db_path, ADMIN, PASSWORD)
+    s = sessions.unlock(db_path, ADMIN, PASSWORD)
     s.kdf = TEST_KDF
     s.slots.reseal_all(bytes(32 * [9]))
     s.slots.save()
     s.db.close()  # crashed again before rekey
-    s = access.unlock(db_path, ADMIN, PASSWORD)
+    s = sessions.unlock(db_path, ADMIN, PASSWORD)
     assert _reads(s)
     s.db.close()
 
@@ -336,8 +340,8 @@ def test_rotation_interrupted_twice_still_opens(session, db_path):
 def test_backup_copy_opens_with_the_same_passwords(session, tmp_path):
     target = tmp_path / "backup" / "copy.db"
     target.parent.mkdir()
-    access.backup(session, target)
-    s = access.unlock(target, ADMIN, PASSWORD)
+    backups.backup(session, target)
+    s = sessions.unlock(target, ADMIN, PASSWORD)
     try:
         assert _reads(s)
         assert not any(s.db.integrity_problems().values())
@@ -360,8 +364,8 @@ def test_failed_logins_slow_down_the_next_attempt_and_are_audited(db_path, clock
     for _ in range(5):
         clock.wait_out(db_path)
         with pytest.raises(WrongPassword):
-            access.unlock(db_path, ADMIN, "guess " + str(len(waits)))
-        waits.append(access.wait_seconds(db_path))
+            sessions.unlock(db_path, ADMIN, "guess " + str(len(waits)))
+        waits.append(sessions.wait_seconds(db_path))
     assert waits[0] == 0
     assert all(b > a for a, b in itertools.pairwise(waits[1:]))
     assert waits[-1] >= 8
@@ -371,14 +375,14 @@ def test_failed_logins_slow_down_the_next_attempt_and_are_audited(db_path, clock
     assert "guess" not in text  # tried passwords are never written down
 
     # While the delay runs, even the right password is refused, uncounted.
-    with pytest.raises(access.TooManyAttempts):
-        access.unlock(db_path, ADMIN, PASSWORD)
+    with pytest.raises(sessions.TooManyAttempts):
+        sessions.unlock(db_path, ADMIN, PASSWORD)
     clock.wait_out(db_path)
     with pytest.raises(WrongPassword):
-        access.unlock(db_path, "stranger", "x" * 10)  # unknown login: also counted
+        sessions.unlock(db_path, "stranger", "x" * 10)  # unknown login: also counted
 
     clock.wait_out(db_path)
-    s = access.unlock(db_path, ADMIN, PASSWORD)
+    s = sessions.unlock(db_path, ADMIN, PASSWORD)
     try:
         rows = s.db.query("SELECT action, account_id, detail FROM audit "
                           "WHERE action='login_failed' ORDER BY id")
@@ -393,9 +397,9 @@ def test_failed_logins_slow_down_the_next_attempt_and_are_audited(db_path, clock
     finally:
         s.db.close()
     assert not lockout.exists()
-    assert access.wait_seconds(db_path) == 0
+    assert sessions.wait_seconds(db_path) == 0
     # Audited once only.
-    s = access.unlock(db_path, ADMIN, PASSWORD)
+    s = sessions.unlock(db_path, ADMIN, PASSWORD)
     try:
         n = s.db.query("SELECT count(*) FROM audit WHERE action='login_failed'")[0][0]
         assert n == 6
@@ -408,11 +412,11 @@ def test_disabled_account_cannot_log_in_even_with_a_slot(session, db_path):
     file edited to keep a disabled account's slot still lets nobody in."""
     acct = _add_caseworker(session)
     saved = _keys(db_path).read_bytes()
-    access.set_disabled(session, acct.id, True)
+    accounts_repo.set_disabled(session, acct.id, True)
     session.lock()
     _keys(db_path).write_bytes(saved)  # the old file, with her slot
     with pytest.raises(WrongPassword):
-        access.unlock(db_path, "case1", OTHER_PASSWORD)
+        sessions.unlock(db_path, "case1", OTHER_PASSWORD)
 
 
 def _rewrite_slots(db_path: Path, edit) -> None:
@@ -441,7 +445,7 @@ def test_editing_the_key_file_never_grants_a_role(session, db_path, clock):
                 slot["account_id"] = admin_id
 
     _rewrite_slots(db_path, claim_admin)
-    s = access.unlock(db_path, "case1", OTHER_PASSWORD)
+    s = sessions.unlock(db_path, "case1", OTHER_PASSWORD)
     try:
         assert s.account.id == case.id
         assert s.account.roles == frozenset({"caseworker"})
@@ -459,4 +463,4 @@ def test_editing_the_key_file_never_grants_a_role(session, db_path, clock):
     _rewrite_slots(db_path, rename_slot)
     clock.wait_out(db_path)
     with pytest.raises(WrongPassword):
-        access.unlock(db_path, "case1", OTHER_PASSWORD)
+        sessions.unlock(db_path, "case1", OTHER_PASSWORD)

@@ -144,6 +144,18 @@ def test_consent_sheet_tick_follows_withdrawal(db):
     assert "☑" not in text and text.count("☐") == 5
 
 
+def test_consent_sheet_prints_the_facility_house_rules_or_blanks(session, takahashi):
+    from shelterdesk.store import settings
+
+    blank = _flat(_pdftotext(build_consent_sheet(session.db, takahashi, "en", now=NOW).data))
+    assert "Curfew: ________" in blank and "years after you leave" not in blank
+    settings.update(session, {settings.RECORD_RETENTION_YEARS: 5, settings.CURFEW: "22:00",
+                              settings.QUIET_HOURS: "22:00-6:00"})
+    text = _flat(_pdftotext(build_consent_sheet(session.db, takahashi, "en", now=NOW).data))
+    assert "keep them for 5 years after you leave" in text
+    assert "Curfew: 22:00" in text and "22:00-6:00" in text
+
+
 def test_unknown_stay_and_language(db):
     with pytest.raises(NotFound):
         build_intake_sheet(db, 999)
@@ -177,8 +189,8 @@ def test_cli_print_intake_and_consent(session, db_path, tmp_path):
     assert "Normas de la casa" in _flat(_pdftotext(out2.read_bytes()))
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp left
 
-    from shelterdesk.store import access
-    s = access.unlock(db_path, "admin", PASSWORD)
+    from shelterdesk.store import session as sessions
+    s = sessions.unlock(db_path, "admin", PASSWORD)
     try:
         rows = s.db.query("SELECT action, entity, entity_id, detail FROM audit "
                           "WHERE action='print' ORDER BY id")

@@ -40,7 +40,9 @@ from shelterdesk.gui.widgets.errors import FieldErrors, error_label, set_error, 
 from shelterdesk.gui.widgets.passwords import password_field, password_mismatch
 from shelterdesk.gui.widgets.questions import Ask, ask_yes_no
 from shelterdesk.i18n import _
-from shelterdesk.store import access
+from shelterdesk.store import accounts as accounts_repo
+from shelterdesk.store import session as sessions
+from shelterdesk.store import settings as settings_repo
 
 
 class _FormDialog(QDialog):
@@ -109,7 +111,7 @@ class _FormDialog(QDialog):
 
 
 class AddAccountDialog(_FormDialog):
-    def __init__(self, session: access.Session, parent: QWidget | None = None):
+    def __init__(self, session: sessions.Session, parent: QWidget | None = None):
         super().__init__(_("Add a staff account"), parent)
         self.session = session
         self.login = self.add_field("login", _("Login"), QLineEdit(self))
@@ -131,8 +133,8 @@ class AddAccountDialog(_FormDialog):
         return {code for code, box in self.role_boxes.items() if box.isChecked()}
 
     def check(self) -> list[FieldError]:
-        errors = access.check_login(self.login.text().strip())
-        errors += access.check_password(self.password.text())
+        errors = accounts_repo.check_login(self.login.text().strip())
+        errors += accounts_repo.check_password(self.password.text())
         if not self.roles():
             errors.append(FieldError("roles", _("Choose at least one role.")))
         if not self.display_name.text().strip():
@@ -143,7 +145,7 @@ class AddAccountDialog(_FormDialog):
     def work(self):
         s, login, name = self.session, self.login.text().strip(), self.display_name.text()
         roles, pw = self.roles(), self.password.text()
-        return lambda: access.add_account(s, login, name, roles, pw)
+        return lambda: accounts_repo.add_account(s, login, name, roles, pw)
 
     def progress_text(self) -> str:
         return _("Creating the account's key…")
@@ -153,7 +155,7 @@ class SetPasswordDialog(_FormDialog):
     """An administrator sets a new password for another account (reset, or
     enabling a disabled one, whose old key slot is gone)."""
 
-    def __init__(self, session: access.Session, account: Account, *, enable: bool = False,
+    def __init__(self, session: sessions.Session, account: Account, *, enable: bool = False,
                  parent: QWidget | None = None):
         title = (_("Enable {login} with a new password") if enable
                  else _("New password for {login}")).format(login=account.login)
@@ -164,19 +166,19 @@ class SetPasswordDialog(_FormDialog):
                                         password_field(self))
 
     def check(self) -> list[FieldError]:
-        errors = access.check_password(self.password.text(), "new_password")
+        errors = accounts_repo.check_password(self.password.text(), "new_password")
         errors += password_mismatch(self.password.text(), self.password2.text())
         return errors
 
     def work(self):
         s, aid, pw = self.session, self.account.id, self.password.text()
         if self.enable:
-            return lambda: access.enable_with_password(s, aid, pw)
-        return lambda: access.reset_password(s, aid, pw)
+            return lambda: accounts_repo.enable_with_password(s, aid, pw)
+        return lambda: accounts_repo.reset_password(s, aid, pw)
 
 
 class ChangeOwnPasswordDialog(_FormDialog):
-    def __init__(self, session: access.Session, parent: QWidget | None = None):
+    def __init__(self, session: sessions.Session, parent: QWidget | None = None):
         super().__init__(_("Change my password"), parent)
         self.session = session
         self.old = self.add_field("old_password", _("Current password"), password_field(self))
@@ -188,19 +190,19 @@ class ChangeOwnPasswordDialog(_FormDialog):
         errors = []
         if not self.old.text():
             errors.append(FieldError("old_password", _("Enter your current password.")))
-        errors += access.check_password(self.password.text(), "new_password")
+        errors += accounts_repo.check_password(self.password.text(), "new_password")
         errors += password_mismatch(self.password.text(), self.password2.text())
         return errors
 
     def work(self):
         s, old, new = self.session, self.old.text(), self.password.text()
-        return lambda: access.change_own_password(s, old, new)
+        return lambda: accounts_repo.change_own_password(s, old, new)
 
 
 class SettingsDialog(_FormDialog):
     """Facility settings an administrator may change."""
 
-    def __init__(self, session: access.Session, parent: QWidget | None = None):
+    def __init__(self, session: sessions.Session, parent: QWidget | None = None):
         super().__init__(_("Settings"), parent)
         self.session = session
         self.idle = QSpinBox(self)
@@ -211,13 +213,7 @@ class SettingsDialog(_FormDialog):
 
     def work(self):
         s, minutes = self.session, self.idle.value()
-
-        def save():
-            s.require("admin")
-            with s.db.transaction():
-                s.db.set_meta("idle_lock_minutes", str(minutes))
-                s.db.audit("update", "setting", None, f"idle_lock_minutes={minutes}")
-        return save
+        return lambda: settings_repo.update(s, {settings_repo.IDLE_LOCK_MINUTES: minutes})
 
 
 ROLE_ORDER = [c.code for c in codes.ROLE]
@@ -226,7 +222,7 @@ ROLE_ORDER = [c.code for c in codes.ROLE]
 class AccountsPanel(QWidget):
     """The accounts page (administrators only)."""
 
-    def __init__(self, session: access.Session, parent: QWidget | None = None, *,
+    def __init__(self, session: sessions.Session, parent: QWidget | None = None, *,
                  ask: Ask | None = None):
         super().__init__(parent)
         session.require("admin")
@@ -273,7 +269,7 @@ class AccountsPanel(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        self.accounts = access.list_accounts(self.session.db)
+        self.accounts = accounts_repo.list_accounts(self.session.db)
         self.table.setRowCount(len(self.accounts))
         for r, a in enumerate(self.accounts):
             roles = ", ".join(codes.ROLE.label(x) for x in ROLE_ORDER if x in a.roles)
@@ -284,7 +280,7 @@ class AccountsPanel(QWidget):
                     item.setForeground(Qt.GlobalColor.gray)
                 self.table.setItem(r, c, item)
         self._update_buttons()
-        if access.rotation_advised(self.session):
+        if accounts_repo.rotation_advised(self.session):
             self.message.setText(_("An account was disabled since the data key was last "
                                    "rotated. Rotate the data key so that any copy of the old "
                                    "key opens nothing."))
@@ -333,7 +329,7 @@ class AccountsPanel(QWidget):
                           "log in.").format(login=a.login)):
             return
         try:
-            access.set_disabled(self.session, a.id, True)
+            accounts_repo.set_disabled(self.session, a.id, True)
         except Exception as e:  # a store refusal (last administrator, own account)
             self.message.setText(failure_message(e))
             return
@@ -354,7 +350,7 @@ class AccountsPanel(QWidget):
         if not self.ask(self, _("Rotate the data key"), text):
             return
         s = self.session
-        run_task(self, lambda: access.rotate_data_key(s), self._rotated, self._rotate_failed,
+        run_task(self, lambda: accounts_repo.rotate_data_key(s), self._rotated, self._rotate_failed,
                  _("Re-encrypting the database under a new key…"))
 
     def _rotated(self, _result) -> None:

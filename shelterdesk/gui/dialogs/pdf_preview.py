@@ -35,7 +35,7 @@ from shelterdesk.gui.tasks import run_task
 from shelterdesk.gui.widgets.errors import error_label, set_error
 from shelterdesk.i18n import _
 from shelterdesk.reports.documents import document
-from shelterdesk.store.vault import write_atomic
+from shelterdesk.store.files import write_atomic
 
 PRINT_DPI = 300
 

@@ -36,7 +36,8 @@ from shelterdesk.gui.tasks import run_task
 from shelterdesk.gui.widgets.errors import error_label, set_error
 from shelterdesk.gui.widgets.passwords import password_field, password_mismatch
 from shelterdesk.i18n import _
-from shelterdesk.store import access
+from shelterdesk.store import accounts as accounts_repo
+from shelterdesk.store import session as sessions
 from shelterdesk.store.vault import KdfParams
 
 
@@ -237,7 +238,7 @@ class RecoveryResetDialog(QDialog):
         set_error(self.password_error, "")
         set_error(self.password2_error, "")
         pw, pw2 = self.password.text(), self.password2.text()
-        problems = access.check_password(pw, "new_password")
+        problems = accounts_repo.check_password(pw, "new_password")
         if problems:
             set_error(self.password_error, problems[0].message)
             return
@@ -254,9 +255,9 @@ class RecoveryResetDialog(QDialog):
 
         def work():
             if account.disabled:
-                access.enable_with_password(session, account.id, pw)
+                accounts_repo.enable_with_password(session, account.id, pw)
             else:
-                access.reset_password(session, account.id, pw)
+                accounts_repo.reset_password(session, account.id, pw)
             session.lock()
             return account.login
 
@@ -283,9 +284,9 @@ class RecoveryResetDialog(QDialog):
 
 def _open_recovery(path: Path, code: str, kdf: KdfParams | None):
     """Worker: unlock with the code and read the administrator accounts."""
-    session = access.unlock_with_recovery(path, code, kdf)
+    session = sessions.unlock_with_recovery(path, code, kdf)
     try:
-        accounts = [a for a in access.list_accounts(session.db) if a.has("admin")]
+        accounts = [a for a in accounts_repo.list_accounts(session.db) if a.has("admin")]
     except BaseException:
         session.lock()
         raise

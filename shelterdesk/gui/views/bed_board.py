@@ -37,6 +37,7 @@ from shelterdesk.gui.widgets.safety_banner import safety_lines
 from shelterdesk.i18n import _, ngettext
 from shelterdesk.store import residents as residents_repo
 from shelterdesk.store import rooms, stays
+from shelterdesk.store import settings as settings_repo
 from shelterdesk.store.errors import StoreError
 
 FREE_BG = QColor("#e3f4e1")
@@ -103,7 +104,7 @@ class BedBoard(QWidget):
 
     # -- content -----------------------------------------------------------------
     def shows_alias(self) -> bool:
-        return self.db.get_meta("board_shows_alias", "1") == "1"
+        return settings_repo.board_shows_alias(self.db)
 
     def refresh(self) -> None:
         keep = self.selected_bed_id()
@@ -246,10 +247,7 @@ class BedBoard(QWidget):
 
     def _toggle_alias(self, on: bool) -> None:
         try:
-            self.session.require("admin")
-            with self.db.transaction():
-                self.db.set_meta("board_shows_alias", "1" if on else "0")
-                self.db.audit("update", "setting", None, f"board_shows_alias={int(on)}")
+            settings_repo.update(self.session, {settings_repo.BOARD_SHOWS_ALIAS: on})
         except StoreError as e:
             set_error(self.error, str(e))
         self.refresh()

@@ -41,7 +41,8 @@ from shelterdesk.gui.widgets.errors import FieldErrors, show_field_errors
 from shelterdesk.gui.widgets.errors import error_label as _error_label
 from shelterdesk.gui.widgets.passwords import password_field, password_mismatch
 from shelterdesk.i18n import _
-from shelterdesk.store import access
+from shelterdesk.store import accounts as accounts_repo
+from shelterdesk.store import facility as facility_repo
 from shelterdesk.store.demo import DEMO_PASSWORD, create_demo
 from shelterdesk.store.rooms import check_room
 from shelterdesk.store.vault import KdfParams
@@ -318,7 +319,7 @@ class FirstRunScreen(QWidget):
         login = self.admin_login.text().strip()
         name = self.admin_name.text().strip()
         pw, pw2 = self.password.text(), self.password2.text()
-        errors += access.check_login(login) + access.check_password(pw)
+        errors += accounts_repo.check_login(login) + accounts_repo.check_password(pw)
         if not facility.name:
             errors.append(FieldError("facility_name", _("Enter the facility name.")))
         if not name:
@@ -329,7 +330,7 @@ class FirstRunScreen(QWidget):
             return
         self.create_button.setEnabled(False)
         path, kdf = self.db_path, self._kdf
-        run_task(self, lambda: access.create_facility(path, facility, rooms, login, name, pw,
+        run_task(self, lambda: facility_repo.create_facility(path, facility, rooms, login, name, pw,
                                                       kdf=kdf),
                  self._created, self._create_failed,
                  _("Creating the encrypted database (this takes a few seconds)…"))

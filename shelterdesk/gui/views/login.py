@@ -19,7 +19,7 @@ from shelterdesk.gui.forms.ui_login import Ui_LoginForm
 from shelterdesk.gui.operations import failure_message
 from shelterdesk.gui.tasks import run_task
 from shelterdesk.i18n import _
-from shelterdesk.store import access
+from shelterdesk.store import session as sessions
 from shelterdesk.store.vault import KdfParams
 
 
@@ -66,7 +66,7 @@ class LoginPanel(QWidget):
 
     def _tick(self) -> None:
         """Enable the button only when the store allows the next attempt."""
-        wait = access.wait_seconds(self.db_path) if self.db_path.exists() else 0.0
+        wait = sessions.wait_seconds(self.db_path) if self.db_path.exists() else 0.0
         if wait > 0:
             self.ui.unlockButton.setEnabled(False)
             self.ui.unlockButton.setText(_("Wait {n} s").format(n=math.ceil(wait)))
@@ -96,7 +96,7 @@ class LoginPanel(QWidget):
         self.ui.unlockButton.setEnabled(False)
         self.show_message(_("Opening…"))
         path = self.db_path
-        run_task(self, lambda: access.unlock(path, login, password),
+        run_task(self, lambda: sessions.unlock(path, login, password),
                  self._done, self._failed)
 
     def _done(self, session) -> None:

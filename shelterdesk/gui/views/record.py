@@ -476,10 +476,7 @@ class RecordView(QWidget):
         admitted_on = stay.admitted_on if stay else None
         try:
             if base is None:
-                with self.db.transaction():
-                    cid = residents_repo.insert_child(self.db, ch, admitted_on)
-                    if stay is not None and stay.discharged_on is None:
-                        stays.link_child(self.db, stay.id, cid)
+                cid = stays.add_child(self.db, ch, stay)
                 self._editing_child = cid
             else:
                 residents_repo.update_child(self.db, ch, admitted_on)

@@ -615,7 +615,7 @@ class IntakeWizard(WizardPages, Readmission, Drafts, QWidget):
         if not errs:
             a = self._admission()
             try:
-                s = stays.admit(self.db, a)
+                s = stays.admit(self.db, a, draft_id=self._draft_id)
             except ValidationError as e:
                 errs = e.errors
             except StoreError as e:
