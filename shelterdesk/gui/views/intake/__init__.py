@@ -1,4 +1,6 @@
-"""The admission wizard of the intake desk, in parts: ``wizard`` (the flow:
-navigation, validation, children, consents, bed, saving), ``pages`` (the
-widgets of each page, in Tab order), ``readmission`` (same person or not) and
-``drafts`` (what is typed, kept in the encrypted database)."""
+"""The admission wizard of the intake desk: ``wizard`` walks the pages and
+saves; one module per page (``essentials`` with the ``readmission`` banner,
+``children``, ``safety`` with the consents, ``room``, ``review``, and ``done``
+for printing), each a ``page.IntakePage`` owning its widgets, draft part,
+reading and checks; ``state`` is all they share; ``drafts`` keeps what is
+typed in the encrypted database."""

@@ -1,142 +1,177 @@
-"""Readmission in the admission wizard: an earlier resident with the same kana
-and date of birth is shown, and staff must say "same person" or "a different
-person". Never merge or duplicate silently; a "same person" choice loads her
-record as the base so fields the wizard does not show are kept.
+"""Readmission: an earlier resident with the same kana and date of birth is
+shown, and staff must say "same person" or "a different person". Never merge
+or duplicate silently; a "same person" choice makes her record the base of the
+admission (``IntakeState.set_earlier``) so fields the wizard does not show are
+kept, and the pages fill themselves from it.
 
-A mixin of IntakeWizard (intake/wizard.py); it holds no SQL (store.residents).
+The banner belongs to the essentials page, which tells it what was typed
+(:meth:`ReadmissionBanner.look_up`). It holds no SQL (store.residents).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QCheckBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
 
 from shelterdesk.core.dates import format_date
-from shelterdesk.core.models import Resident
 from shelterdesk.core.validation import FieldError
-from shelterdesk.gui.widgets.errors import set_error
+from shelterdesk.gui.views.intake.page import wizard_button
+from shelterdesk.gui.views.intake.state import IntakeState
+from shelterdesk.gui.widgets.errors import error_label, set_error
 from shelterdesk.i18n import _
 from shelterdesk.store import residents as residents_repo
 from shelterdesk.store.errors import StoreError
 
+#: The field name core.validation and this banner use for the open question.
+FIELD = "resident"
 
-class Readmission:
+
+class ReadmissionBanner(QFrame):
     """The match banner and the choice it asks for."""
 
-    def _match_errors(self) -> list[FieldError]:
-        undecided = [m for m in self._matches if m.resident_id not in self._different_from]
-        if undecided and self._same_resident_id is None:
-            return [FieldError("resident", _(
+    def __init__(self, state: IntakeState, parent=None):
+        super().__init__(parent)
+        self.state = state
+        self.matches: list[residents_repo.LikelyMatch] = []
+        self.different_from: set[int] = set()
+        self._typed: tuple[str, str, date | None] = ("", "", None)
+        self.setObjectName("matchBanner")
+        lay = QVBoxLayout(self)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        lay.addWidget(self.label)
+        row = QHBoxLayout()
+        self.same_button = wizard_button(_("Same person (new stay on her record)"))
+        self.different_button = wizard_button(_("A different person"))
+        self.undo_button = wizard_button(_("Undo this choice"))
+        self.same_button.clicked.connect(self.choose_same_person)
+        self.different_button.clicked.connect(self.choose_different_person)
+        self.undo_button.clicked.connect(self.undo_choice)
+        row.addWidget(self.same_button)
+        row.addWidget(self.different_button)
+        row.addWidget(self.undo_button)
+        row.addStretch(1)
+        lay.addLayout(row)
+        self.error = error_label()
+        lay.addWidget(self.error)
+        self.hide()
+
+    def _undecided(self) -> list[residents_repo.LikelyMatch]:
+        return [m for m in self.matches if m.resident_id not in self.different_from]
+
+    # -- what the essentials page asks --------------------------------------------------
+    def problems(self) -> list[FieldError]:
+        if self._undecided() and self.state.same_resident_id is None:
+            return [FieldError(FIELD, _(
                 "An earlier resident has the same kana and date of birth: choose "
                 "“Same person” or “A different person” first."))]
         return []
 
-    def _kana_or_birth_changed(self, *_args) -> None:
-        if not self._restoring:
-            self._match_timer.start()
+    def show_errors(self, errors: list[FieldError]) -> list[FieldError]:
+        mine = [e for e in errors if e.field == FIELD]
+        set_error(self.error, "\n".join(e.message for e in mine))
+        if mine:
+            self.show()
+        return [e for e in errors if e.field != FIELD]
 
-    def _check_matches(self) -> None:
-        if self._same_resident_id is not None:
+    def look_up(self, family_kana: str, given_kana: str, birth: date | None) -> None:
+        """Earlier residents with this kana and date of birth (none once she
+        is recorded as the same person)."""
+        self._typed = (family_kana, given_kana, birth)
+        if self.state.same_resident_id is not None:
             return
         try:
-            self._matches = residents_repo.likely_matches(
-                self.db, self.f["family_kana"].text(), self.f["given_kana"].text(),
-                self.birth_date.value_or_none())
+            self.matches = residents_repo.likely_matches(self.state.db, *self._typed)
         except StoreError:
-            self._matches = []
-        self._update_match_banner()
+            self.matches = []
+        self.update_banner()
 
-    def _update_match_banner(self) -> None:
-        set_error(self.match_error, "")
-        if self._same_resident_id is not None:
-            self.match_label.setText(_(
+    def update_banner(self) -> None:
+        set_error(self.error, "")
+        rid = self.state.same_resident_id
+        if rid is not None:
+            self.label.setText(_(
                 "Same person: this admission becomes a new stay on the record of resident "
-                "no. {id}. Her record has been loaded; changes here update it.").format(
-                    id=self._same_resident_id))
-            self.same_button.hide()
-            self.different_button.hide()
-            self.undo_match_button.show()
-            self.match_banner.show()
+                "no. {id}. Her record has been loaded; changes here update it.").format(id=rid))
+            self._buttons(decided=True)
+            self.show()
             return
-        open_ = [m for m in self._matches if m.resident_id not in self._different_from]
-        if not open_:
-            self.match_banner.setVisible(bool(self._matches))
-            if self._matches:
-                self.match_label.setText(_("Recorded as a different person from the earlier "
-                                           "resident with the same kana and date of birth."))
-                self.same_button.hide()
-                self.different_button.hide()
-                self.undo_match_button.show()
+        undecided = self._undecided()
+        if not undecided:
+            self.setVisible(bool(self.matches))
+            if self.matches:
+                self.label.setText(_("Recorded as a different person from the earlier "
+                                     "resident with the same kana and date of birth."))
+                self._buttons(decided=True)
             return
-        m = open_[0]
+        m = undecided[0]
         stay_text = _("no earlier stay")
         if m.last_admitted:
             stay_text = _("last admitted {a}").format(a=format_date(m.last_admitted))
             if m.last_discharged:
                 stay_text += ", " + _("discharged {d}").format(d=format_date(m.last_discharged))
-        self.match_label.setText(_(
+        self.label.setText(_(
             "She may have stayed here before: resident no. {id}, {name} ({kana}), born {birth}, "
             "{stays}. Is this the same person?").format(
                 id=m.resident_id, name=m.display_name, kana=m.kana,
                 birth=format_date(m.birth_date), stays=stay_text))
-        self.same_button.show()
-        self.different_button.show()
-        self.undo_match_button.hide()
-        self.match_banner.show()
+        self._buttons(decided=False)
+        self.show()
 
+    def _buttons(self, decided: bool) -> None:
+        self.same_button.setVisible(not decided)
+        self.different_button.setVisible(not decided)
+        self.undo_button.setVisible(decided)
+
+    # -- the choice ---------------------------------------------------------------------
     def choose_same_person(self) -> None:
-        open_ = [m for m in self._matches if m.resident_id not in self._different_from]
-        if not open_:
-            return
-        self._load_resident(open_[0].resident_id, fill_form=True)
-        self._changed()
+        undecided = self._undecided()
+        if undecided:
+            self.load_earlier(undecided[0].resident_id, fill=True)
+            self.state.touched()
 
-    def _load_resident(self, resident_id: int, fill_form: bool) -> None:
-        """Her earlier record: kept as the base so fields this wizard does not
-        show (safe phone, health notes…) are not blanked by the update."""
-        r = residents_repo.get_resident(self.db, resident_id)  # audited view
-        self._base_resident = r
-        self._same_resident_id = resident_id
-        self._existing_children = residents_repo.children_of(self.db, resident_id)
-        if fill_form:
-            self._restoring = True
-            try:
-                self.rf.fill(r, clear_other=False)
-                self.sf.fill(r.safety)
-            finally:
-                self._restoring = False
-        self._fill_existing_children(set())
-        self._update_match_banner()
-
-    def _fill_existing_children(self, ticked: set[int]) -> None:
-        for cb in self.existing_checks.values():
-            self.existing_checks_layout.removeWidget(cb)
-            cb.deleteLater()
-        self.existing_checks = {}
-        today = date.today()
-        for ch in self._existing_children:
-            age = ""
-            if ch.birth_date:
-                from shelterdesk.core.dates import age_on
-                age = _(" ({n} years)").format(n=age_on(ch.birth_date, today))
-            cb = QCheckBox((ch.name or _("(no name)")) + age)
-            cb.setChecked(ch.id in ticked)
-            cb.toggled.connect(self._changed)
-            self.existing_checks_layout.addWidget(cb)
-            self.existing_checks[ch.id] = cb
-        self.existing_box.setVisible(bool(self._existing_children))
+    def load_earlier(self, resident_id: int, *, fill: bool) -> None:
+        """Her earlier record (an audited view) becomes the base; ``fill``
+        shows it in the pages (not when a draft already holds what was typed)."""
+        db = self.state.db
+        resident = residents_repo.get_resident(db, resident_id)
+        self.state.set_earlier(resident, residents_repo.children_of(db, resident_id), fill=fill)
+        self.update_banner()
 
     def choose_different_person(self) -> None:
-        self._different_from.update(m.resident_id for m in self._matches)
-        self._update_match_banner()
-        self._changed()
+        self.different_from.update(m.resident_id for m in self.matches)
+        self.update_banner()
+        self.state.touched()
 
-    def undo_match_choice(self) -> None:
-        self._same_resident_id = None
-        self._base_resident = Resident()
-        self._existing_children = []
-        self._fill_existing_children(set())
-        self._different_from.clear()
-        self._check_matches()
-        self._changed()
+    def undo_choice(self) -> None:
+        self.state.set_earlier(None)
+        self.different_from.clear()
+        self.look_up(*self._typed)
+        self.state.touched()
+
+    # -- draft and reset ----------------------------------------------------------------
+    def draft(self) -> dict:
+        return {"same_resident_id": self.state.same_resident_id,
+                "different_from": sorted(self.different_from)}
+
+    def fill(self, draft: dict, typed: tuple[str, str, date | None]) -> None:
+        self.different_from = set(draft.get("different_from", []))
+        self._typed = typed
+        rid = draft.get("same_resident_id")
+        if rid is not None:
+            try:
+                self.load_earlier(rid, fill=False)
+                return
+            except StoreError:
+                self.state.set_earlier(None)
+        self.look_up(*typed)
+
+    def clear(self) -> None:
+        self.matches = []
+        self.different_from = set()
+        self._typed = ("", "", None)
+        set_error(self.error, "")
+        self.hide()

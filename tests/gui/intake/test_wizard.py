@@ -12,7 +12,6 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from shelterdesk.core.models import Child, Resident, Stay
-from shelterdesk.gui.views.intake import wizard as wiz
 from shelterdesk.gui.views.intake.wizard import IntakeWizard
 from shelterdesk.store import drafts, rooms, stays
 from shelterdesk.store import residents as residents_repo
@@ -57,7 +56,7 @@ def open_wizard(qtbot, session) -> IntakeWizard:
 
 
 def type_essentials(qtbot, w: IntakeWizard, birth: str = "1990/4/1") -> None:
-    qtbot.waitUntil(lambda: w.f["family_name"].hasFocus())
+    qtbot.waitUntil(lambda: w.essentials_page.text_fields["family_name"].hasFocus())
     type_text("見本")
     tab()
     type_text("花子")
@@ -68,12 +67,12 @@ def type_essentials(qtbot, w: IntakeWizard, birth: str = "1990/4/1") -> None:
     tab(2)  # alias left empty
     type_text(birth)
     tab(2)  # estimated age not needed
-    assert focused() is w.arrival_date  # prefilled with today
+    assert focused() is w.essentials_page.arrival_date  # prefilled with today
     tab(2)  # arrival time prefilled with now
-    assert focused() is w.referral
+    assert focused() is w.essentials_page.referral
     key(Qt.Key.Key_Down, 2)  # police
     tab()
-    assert focused() is w.admission_type  # temporary protection preselected
+    assert focused() is w.essentials_page.admission_type  # temporary protection preselected
     tab()
     key(Qt.Key.Key_Down)  # DV by husband or partner
     tab()
@@ -97,10 +96,10 @@ def test_keyboard_only_intake_with_one_child(qtbot, session, tmp_path):
     w = open_wizard(qtbot, session)
     type_essentials(qtbot, w)
     enter()
-    qtbot.waitUntil(lambda: w.current_page() == wiz.CHILDREN)
+    qtbot.waitUntil(lambda: w.current_page() is w.children_page)
     # Children: her family name is prefilled; Enter adds the child typed.
-    qtbot.waitUntil(lambda: w.cf["family_name"].hasFocus())
-    assert w.cf["family_name"].text() == "見本"
+    qtbot.waitUntil(lambda: w.children_page.text_fields["family_name"].hasFocus())
+    assert w.children_page.text_fields["family_name"].text() == "見本"
     tab()
     type_text("太郎")
     tab(2)
@@ -114,40 +113,40 @@ def test_keyboard_only_intake_with_one_child(qtbot, session, tmp_path):
     tab()
     type_text("卵")
     enter()
-    assert w.children_list.count() == 1
-    assert "太郎" in w.children_list.item(0).text()
+    assert w.children_page.children_list.count() == 1
+    assert "太郎" in w.children_page.children_list.item(0).text()
     enter()  # empty child form: next page
-    qtbot.waitUntil(lambda: w.current_page() == wiz.SAFETY)
-    qtbot.waitUntil(lambda: w.support_measure.hasFocus())
+    qtbot.waitUntil(lambda: w.current_page() is w.safety_page)
+    qtbot.waitUntil(lambda: w.safety_page.safety_fields.support_measure.hasFocus())
     key(Qt.Key.Key_Space)
     tab(2)
     key(Qt.Key.Key_Down)  # danger: high
     tab()
     type_text("車を持っている")
     tab(2)
-    assert focused() is w.consent_scope
+    assert focused() is w.safety_page.consent_fields.scope
     key(Qt.Key.Key_Down)
     tab()
     type_text("架空市 福祉課")
     enter()  # adds the consent
-    assert w.consents_list.count() == 1
+    assert w.safety_page.consents_list.count() == 1
     enter()  # nothing typed in the consent form: next page
-    qtbot.waitUntil(lambda: w.current_page() == wiz.ROOM)
+    qtbot.waitUntil(lambda: w.current_page() is w.room_page)
     # A family room is suggested because she has a child.
     family = next(b for b in rooms.free_beds(db) if b.family_room)
-    assert w._selected_bed_id() == family.bed_id
+    assert w.room_page.selected_bed_id() == family.bed_id
     enter()
-    qtbot.waitUntil(lambda: w.current_page() == wiz.REVIEW)
-    assert "見本 花子" in w.review_entered.text()
+    qtbot.waitUntil(lambda: w.current_page() is w.review_page)
+    assert "見本 花子" in w.review_page.entered.text()
     # The review names her child and the consent, so staff can check them.
-    assert "太郎" in w.review_entered.text()
-    assert "架空市 福祉課" in w.review_entered.text()
+    assert "太郎" in w.review_page.entered.text()
+    assert "架空市 福祉課" in w.review_page.entered.text()
     qtbot.waitUntil(lambda: w.save_button.hasFocus())
     with qtbot.waitSignal(w.admitted) as sig:
         enter()
     stay_id, resident_id = sig.args
-    assert w.current_page() == wiz.DONE
-    assert f"{stay_id}" in w.done_label.text() and f"{resident_id}" in w.done_label.text()
+    assert w.current_page() is w.done_page
+    assert f"{stay_id}" in w.done_page.label.text() and f"{resident_id}" in w.done_page.label.text()
 
     s = stays.get_stay(db, stay_id)
     assert s.bed_id == family.bed_id and s.main_complaint == "dv_spouse"
@@ -173,36 +172,36 @@ def test_keyboard_only_intake_with_one_child(qtbot, session, tmp_path):
     assert board.occupant_text(family.bed_id) == "見本 花子"
 
     # Print the intake sheet: built off the UI thread, previewed from memory.
-    qtbot.waitUntil(lambda: w.print_intake_button.hasFocus())
+    qtbot.waitUntil(lambda: w.done_page.print_intake_button.hasFocus())
     enter()
-    qtbot.waitUntil(lambda: getattr(w, "preview", None) is not None, timeout=10000)
+    qtbot.waitUntil(lambda: w.done_page.preview is not None, timeout=10000)
     out = tmp_path / "intake.pdf"
-    assert w.preview.save_to(out)
+    assert w.done_page.preview.save_to(out)
     assert out.read_bytes().startswith(b"%PDF")
     audit = db.query("SELECT action, entity, entity_id, detail FROM audit WHERE action='save'")
     assert audit == [("save", "stay", stay_id, "doc=intake lang=ja")]
-    w.preview.close()
+    w.done_page.preview.close()
 
 
 def test_essentials_errors_show_beside_the_field(qtbot, session):
     w = open_wizard(qtbot, session)
-    qtbot.waitUntil(lambda: w.f["family_name"].hasFocus())
+    qtbot.waitUntil(lambda: w.essentials_page.text_fields["family_name"].hasFocus())
     tab(5)
-    assert focused() is w.birth_date
+    assert focused() is w.essentials_page.birth_date
     type_text("2026/13/45")
     tab()
-    assert "not a valid date" in w.essentials.error_text("birth_date")
-    w.birth_date.setText("2999/01/01")
+    assert "not a valid date" in w.essentials_page.form.error_text("birth_date")
+    w.essentials_page.birth_date.setText("2999/01/01")
     enter()
-    assert w.current_page() == wiz.ESSENTIALS
-    assert w.essentials.error_text("birth_date") == "Date of birth is in the future."
-    assert "name or an alias" in w.essentials.error_text("family_name")
-    assert w.essentials.error_text("referral_source") == "Referral source is required."
+    assert w.current_page() is w.essentials_page
+    assert w.essentials_page.form.error_text("birth_date") == "Date of birth is in the future."
+    assert "name or an alias" in w.essentials_page.form.error_text("family_name")
+    assert w.essentials_page.form.error_text("referral_source") == "Referral source is required."
     # Alias alone is enough; essentials complete: the stay can be saved at once.
-    w.f["alias"].setText("さくら")
-    w.birth_date.clear()
-    w.referral.setCurrentIndex(1)
-    w.complaint.setCurrentIndex(1)
+    w.essentials_page.text_fields["alias"].setText("さくら")
+    w.essentials_page.birth_date.clear()
+    w.essentials_page.referral.setCurrentIndex(1)
+    w.essentials_page.complaint.setCurrentIndex(1)
     with qtbot.waitSignal(w.admitted) as sig:
         assert w.save()
     s = stays.get_stay(session.db, sig.args[0])
@@ -213,33 +212,33 @@ def test_draft_survives_the_wizard_being_destroyed(qtbot, session):
     db = session.db
     w = open_wizard(qtbot, session)
     type_essentials(qtbot, w, birth="R2.1.1")
-    w.birth_date.setText("H2.1.1")
+    w.essentials_page.birth_date.setText("H2.1.1")
     enter()
-    qtbot.waitUntil(lambda: w.cf["family_name"].hasFocus())
+    qtbot.waitUntil(lambda: w.children_page.text_fields["family_name"].hasFocus())
     tab()
     type_text("結衣")  # typed, not yet added: autosaved after a second
     qtbot.waitUntil(lambda: drafts.list_drafts(db, drafts.INTAKE) and drafts.list_drafts(
         db, drafts.INTAKE)[0].payload["child_form"]["given_name"] == "結衣", timeout=3000)
     # The widget goes away mid-intake (a crash, a lock): nothing is saved on
     # the way out except what the autosave already kept.
-    w._autosave.stop()
+    w.drafts.timer.stop()
     w.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert not shiboken6.isValid(w)
 
     w2 = open_wizard(qtbot, session)
     assert not w2.drafts_bar.isHidden()
-    assert "Resume the unfinished intake from" in w2.drafts_label.text()
-    qtbot.waitUntil(lambda: w2.resume_button.hasFocus())
+    assert "Resume the unfinished intake from" in w2.drafts_bar.label.text()
+    qtbot.waitUntil(lambda: w2.drafts_bar.resume_button.hasFocus())
     enter()
-    assert w2.f["family_name"].text() == "見本"
-    assert w2.f["given_kana"].text() == "はなこ"
-    assert w2.birth_date.value() == date(1990, 1, 1)
-    assert w2.referral.currentData() == "police"
-    assert w2.current_page() == wiz.CHILDREN
-    assert w2.cf["given_name"].text() == "結衣"
+    assert w2.essentials_page.text_fields["family_name"].text() == "見本"
+    assert w2.essentials_page.text_fields["given_kana"].text() == "はなこ"
+    assert w2.essentials_page.birth_date.value() == date(1990, 1, 1)
+    assert w2.essentials_page.referral.currentData() == "police"
+    assert w2.current_page() is w2.children_page
+    assert w2.children_page.text_fields["given_name"].text() == "結衣"
     assert w2.drafts_bar.isHidden()
-    w2.add_child()
+    w2.children_page.add_child()
     with qtbot.waitSignal(w2.admitted):
         assert w2.save()
     assert drafts.list_drafts(db, drafts.INTAKE) == []
@@ -248,7 +247,7 @@ def test_draft_survives_the_wizard_being_destroyed(qtbot, session):
 def test_escape_asks_before_discarding(qtbot, session, monkeypatch):
     db = session.db
     w = open_wizard(qtbot, session)
-    qtbot.waitUntil(lambda: w.f["family_name"].hasFocus())
+    qtbot.waitUntil(lambda: w.essentials_page.text_fields["family_name"].hasFocus())
     type_text("架空")
     w.save_draft_now()
     assert len(drafts.list_drafts(db, drafts.INTAKE)) == 1
@@ -260,11 +259,11 @@ def test_escape_asks_before_discarding(qtbot, session, monkeypatch):
         return answers.pop(0)
     monkeypatch.setattr(QMessageBox, "question", question)
     key(Qt.Key.Key_Escape)
-    assert len(asked) == 1 and w.f["family_name"].text() == "架空"
+    assert len(asked) == 1 and w.essentials_page.text_fields["family_name"].text() == "架空"
     assert len(drafts.list_drafts(db, drafts.INTAKE)) == 1
     with qtbot.waitSignal(w.discarded):
         key(Qt.Key.Key_Escape)
-    assert w.f["family_name"].text() == ""
+    assert w.essentials_page.text_fields["family_name"].text() == ""
     assert drafts.list_drafts(db, drafts.INTAKE) == []
 
 
@@ -285,28 +284,28 @@ def test_readmission_same_person_adds_a_stay_to_her_record(qtbot, session):
     db = session.db
     rid, child_id = _earlier_stay(db)
     w = open_wizard(qtbot, session)
-    qtbot.waitUntil(lambda: w.f["family_name"].hasFocus())
+    qtbot.waitUntil(lambda: w.essentials_page.text_fields["family_name"].hasFocus())
     tab(2)
     type_text("カクウ")  # katakana matches hiragana
     tab()
     type_text("さくら")
     tab(2)
     type_text("昭和63年8月8日")
-    qtbot.waitUntil(lambda: w.match_banner.isVisible())
-    assert f"resident no. {rid}" in w.match_label.text()
+    qtbot.waitUntil(lambda: w.essentials_page.readmission.isVisible())
+    assert f"resident no. {rid}" in w.essentials_page.readmission.label.text()
     # Undecided: cannot go on, never merged silently.
     enter()
-    assert w.current_page() == wiz.ESSENTIALS
-    assert "Same person" in w.match_error.text()
-    w.same_button.setFocus()
+    assert w.current_page() is w.essentials_page
+    assert "Same person" in w.essentials_page.readmission.error.text()
+    w.essentials_page.readmission.same_button.setFocus()
     enter()
-    assert w.f["alias"].text() == "さくら"  # her record was loaded
-    assert child_id in w.existing_checks
-    w.referral.setCurrentIndex(1)
-    w.complaint.setCurrentIndex(1)
+    assert w.essentials_page.text_fields["alias"].text() == "さくら"  # her record was loaded
+    assert child_id in w.children_page.existing_checks
+    w.essentials_page.referral.setCurrentIndex(1)
+    w.essentials_page.complaint.setCurrentIndex(1)
     enter()
-    qtbot.waitUntil(lambda: w.current_page() == wiz.CHILDREN)
-    w.existing_checks[child_id].setChecked(True)
+    qtbot.waitUntil(lambda: w.current_page() is w.children_page)
+    w.children_page.existing_checks[child_id].setChecked(True)
     with qtbot.waitSignal(w.admitted) as sig:
         assert w.save()
     assert sig.args[1] == rid
@@ -321,14 +320,14 @@ def test_readmission_different_person_is_a_new_resident(qtbot, session):
     db = session.db
     rid, _child = _earlier_stay(db)
     w = open_wizard(qtbot, session)
-    w.f["family_name"].setText("架空")
-    w.f["family_kana"].setText("かくう")
-    w.f["given_kana"].setText("さくら")
-    w.birth_date.setText("1988/08/08")
-    qtbot.waitUntil(lambda: w.match_banner.isVisible())
-    w.different_button.click()
-    w.referral.setCurrentIndex(1)
-    w.complaint.setCurrentIndex(1)
+    w.essentials_page.text_fields["family_name"].setText("架空")
+    w.essentials_page.text_fields["family_kana"].setText("かくう")
+    w.essentials_page.text_fields["given_kana"].setText("さくら")
+    w.essentials_page.birth_date.setText("1988/08/08")
+    qtbot.waitUntil(lambda: w.essentials_page.readmission.isVisible())
+    w.essentials_page.readmission.different_button.click()
+    w.essentials_page.referral.setCurrentIndex(1)
+    w.essentials_page.complaint.setCurrentIndex(1)
     with qtbot.waitSignal(w.admitted) as sig:
         assert w.save()
     assert sig.args[1] != rid
@@ -342,21 +341,21 @@ def test_enter_after_resuming_adds_no_empty_child(qtbot, session):
     w = open_wizard(qtbot, session)
     type_essentials(qtbot, w, birth="H2.1.1")
     enter()
-    qtbot.waitUntil(lambda: w.cf["family_name"].hasFocus())
+    qtbot.waitUntil(lambda: w.children_page.text_fields["family_name"].hasFocus())
     w.save_draft_now()
-    w._autosave.stop()
+    w.drafts.timer.stop()
     w.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
     w2 = open_wizard(qtbot, session)
-    qtbot.waitUntil(lambda: w2.resume_button.hasFocus())
+    qtbot.waitUntil(lambda: w2.drafts_bar.resume_button.hasFocus())
     enter()
-    assert w2.current_page() == wiz.CHILDREN
-    assert w2.cf["family_name"].text() == "見本"
-    w2.cf["given_name"].setFocus()
+    assert w2.current_page() is w2.children_page
+    assert w2.children_page.text_fields["family_name"].text() == "見本"
+    w2.children_page.text_fields["given_name"].setFocus()
     enter()
-    qtbot.waitUntil(lambda: w2.current_page() != wiz.CHILDREN)
-    assert w2.children_list.count() == 0
+    qtbot.waitUntil(lambda: w2.current_page() is not w2.children_page)
+    assert w2.children_page.children_list.count() == 0
     assert drafts.list_drafts(db, drafts.INTAKE)[0].payload["children"] == []
 
 
@@ -365,14 +364,14 @@ def test_review_names_safety_and_an_open_readmission_question(qtbot, session):
     there rather than only when Save is pressed."""
     _earlier_stay(session.db)
     w = open_wizard(qtbot, session)
-    w.f["family_name"].setText("架空")
-    w.f["family_kana"].setText("かくう")
-    w.f["given_kana"].setText("さくら")
-    w.birth_date.setText("1988/08/08")
-    qtbot.waitUntil(lambda: w.match_banner.isVisible())
-    w.referral.setCurrentIndex(1)
-    w.complaint.setCurrentIndex(1)
-    w.whereabouts_secret.setChecked(True)
-    w._go(wiz.REVIEW)
-    assert "Whereabouts secret" in w.review_entered.text()
-    assert "Same person" in w.review_error.text()
+    w.essentials_page.text_fields["family_name"].setText("架空")
+    w.essentials_page.text_fields["family_kana"].setText("かくう")
+    w.essentials_page.text_fields["given_kana"].setText("さくら")
+    w.essentials_page.birth_date.setText("1988/08/08")
+    qtbot.waitUntil(lambda: w.essentials_page.readmission.isVisible())
+    w.essentials_page.referral.setCurrentIndex(1)
+    w.essentials_page.complaint.setCurrentIndex(1)
+    w.safety_page.safety_fields.whereabouts_secret.setChecked(True)
+    w.go_to(w.review_page)
+    assert "Whereabouts secret" in w.review_page.entered.text()
+    assert "Same person" in w.review_page.error.text()
