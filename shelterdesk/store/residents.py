@@ -157,6 +157,27 @@ def insert_child(db, ch: Child, admitted_on: date | None = None) -> int:
     return cid
 
 
+def add_child(db, ch: Child, stay_id: int | None, admitted_on: date | None = None) -> int:
+    """Add her child and, with ``stay_id``, record that the child is with her
+    on that stay: one user action, one transaction (the record's "Add child"
+    never leaves a child who came with her unlinked). ``admitted_on`` is the
+    admission the under-18 rule is checked against. The stay must be hers."""
+    errors = check_child(ch, admitted_on)
+    if errors:
+        raise ValidationError(errors)
+    with db.transaction() as con:
+        if stay_id is not None:
+            row = con.execute("SELECT resident_id FROM stay WHERE id=?", (stay_id,)).fetchone()
+            if row is None or row[0] != ch.resident_id:
+                raise NotFound(_("There is no stay with number {id}.").format(id=stay_id))
+        cid = insert_child(db, ch, admitted_on)
+        if stay_id is not None:
+            con.execute("INSERT OR IGNORE INTO stay_child(stay_id, child_id) VALUES (?,?)",
+                        (stay_id, cid))
+            db.audit("update", "stay", stay_id, f"child={cid}")
+    return cid
+
+
 def update_child(db, ch: Child, admitted_on: date | None = None) -> None:
     errors = check_child(ch, admitted_on)
     if errors:
