@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shelterdesk.gui import tasks
+from shelterdesk.gui import changes, tasks
 from shelterdesk.gui.views.lock import LockScreen
 from shelterdesk.gui.views.record import RecordView
 from shelterdesk.gui.views.residents import ResidentsPage
@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
         self._build_menu()
         self.idle = IdleWatcher(self._idle_interval(session), self)
         self.idle.idle.connect(self.lock)
+        changes.hub().changed.connect(self.refresh_pages)  # e.g. a save on her record
         self.set_session(session)
 
     # -- menu ------------------------------------------------------------------------
@@ -233,7 +234,6 @@ class MainWindow(QMainWindow):
         page = RecordView(self.session, self.stack)
         page.open_resident(resident_id)  # the audited view
         page.closed.connect(self.back_to_list)
-        page.changed.connect(lambda _rid: self.refresh_pages())
         self.add_page("resident", "", page, in_nav=False)
         self.show_page("resident")
 

@@ -191,7 +191,10 @@ def add_child(db, ch: Child, stay: Stay | None) -> int:
     """Add her child on the record (one user action, one transaction): the
     child is checked against ``stay``'s admission (a companion child must be
     under 18 then) and, when ``stay`` is still open, is recorded as with her
-    on it. Audited as the two steps are: the child created, the stay updated."""
+    on it. ``stay`` must be hers. Audited as the two steps are: the child
+    created, the stay updated."""
+    if stay is not None and stay.resident_id != ch.resident_id:
+        raise NotFound(_("There is no stay with number {id}.").format(id=stay.id))
     with db.transaction():
         cid = residents_repo.insert_child(db, ch, stay.admitted_on if stay else None)
         if stay is not None and stay.discharged_on is None:

@@ -9,6 +9,8 @@ from PySide6.QtGui import QKeySequence
 from shelterdesk.gui.main_window import MainWindow
 from shelterdesk.gui.models.residents import COL_ADMITTED, COL_KANA, COL_NAME, COL_SAFETY
 from shelterdesk.gui.views.record import RecordView
+from shelterdesk.gui.views.record.children import ChildrenTab
+from shelterdesk.gui.views.record.stays import StaysTab
 from shelterdesk.gui.views.residents import ResidentsPage
 from shelterdesk.gui.widgets.safety import SAFETY_ROLE
 from shelterdesk.store import residents as repo
@@ -155,19 +157,20 @@ def test_the_record_shows_safety_ids_and_children(qtbot, populated, shoot):
     profile.show()
     assert profile.banner.isVisible()
     assert "Perpetrator danger: High — 来訪者に注意" in profile.banner.text()
-    assert profile.stays_table.item(0, 0).text() == str(mihon.stay_id)
+    assert profile.tab(StaysTab).table.item(0, 0).text() == str(mihon.stay_id)
     shoot(profile, "profile_test")
     calm = RecordView(s, resident_id=kakuu.resident_id)
     qtbot.addWidget(calm)
     calm.show()
     assert not calm.banner.isVisible()
-    assert calm.children_table.rowCount() == 2
+    assert calm.tab(ChildrenTab).table.rowCount() == 2
     # what the read-only profile also showed: days in residence, children's allergies
-    last = calm.stays_table.columnCount() - 1
-    assert calm.stays_table.horizontalHeaderItem(last).text() == "Days"
-    assert calm.stays_table.item(0, last).text().isdigit()
-    last = calm.children_table.columnCount() - 1
-    assert calm.children_table.horizontalHeaderItem(last).text() == "Allergies"
+    stays_table, children_table = calm.tab(StaysTab).table, calm.tab(ChildrenTab).table
+    last = stays_table.columnCount() - 1
+    assert stays_table.horizontalHeaderItem(last).text() == "Days"
+    assert stays_table.item(0, last).text().isdigit()
+    last = children_table.columnCount() - 1
+    assert children_table.horizontalHeaderItem(last).text() == "Allergies"
     views = s.db.query("SELECT entity_id FROM audit WHERE action='view' ORDER BY id")
     assert views[-2:] == [(mihon.resident_id,), (kakuu.resident_id,)]
     s.lock()

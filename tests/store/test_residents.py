@@ -257,3 +257,29 @@ def test_child_over_17_at_admission_is_refused(db):
         stays.admit(db, admission, now=NOW)
     assert "18" in e.value.for_field("children[0].birth_date")[0]
     assert residents.count_residents(db, VIEW_ALL) == 0
+
+
+def test_add_child_links_her_to_the_stay_in_one_transaction(db):
+    s = _admit(db, "見本", "花子", "みほん", "はなこ")
+    cid = stays.add_child(db, Child(resident_id=s.resident_id, family_name="見本",
+                                    given_name="蓮", birth_date=date(2019, 6, 1)), s)
+    assert [k.id for k in residents.children_of(db, s.resident_id)] == [cid]
+    assert stays.get_stay(db, s.id).child_ids == (cid,)
+    # without a stay: the child only
+    alone = stays.add_child(db, Child(resident_id=s.resident_id, given_name="結衣"), None)
+    assert stays.get_stay(db, s.id).child_ids == (cid,)
+    assert alone in [k.id for k in residents.children_of(db, s.resident_id)]
+
+
+def test_add_child_writes_nothing_when_the_stay_is_not_hers_or_the_child_is_wrong(db):
+    from shelterdesk.store.errors import NotFound
+    s = _admit(db, "見本", "花子", "みほん", "はなこ")
+    other = _admit(db, "架空", "桜", "かくう", "さくら")
+    with pytest.raises(NotFound):
+        stays.add_child(db, Child(resident_id=s.resident_id, given_name="蓮"), other)
+    with pytest.raises(ValidationError):
+        stays.add_child(db, Child(resident_id=s.resident_id, given_name="大人",
+                                  birth_date=date(2000, 1, 1)), s)
+    assert residents.children_of(db, s.resident_id) == []
+    assert stays.get_stay(db, s.id).child_ids == ()
+    assert stays.get_stay(db, other.id).child_ids == ()
