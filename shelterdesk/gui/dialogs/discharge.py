@@ -55,7 +55,7 @@ class DischargeDialog(QDialog):
         if room:
             where += " · " + _("room {room}, bed {bed}").format(room=room, bed=bed)
         self.ui.where.setText(where)
-        self.banner = self.ui.banner
+        self.banner = self.ui.safetyBanner
         self.banner.set_flags(r.safety)
         self.date = self.ui.date
         self.date.set_value(date.today())

@@ -58,7 +58,6 @@ class RecoveryCodeDialog(QDialog):
         self.print_button.clicked.connect(self.print_with_dialog)
         self.sealed = self.ui.sealed
         self.continue_button = self.ui.continueButton
-        self.sealed.setFocus()
 
     def print_with_dialog(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)

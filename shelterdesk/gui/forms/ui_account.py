@@ -25,7 +25,7 @@ class Ui_AccountDialog(object):
     def setupUi(self, AccountDialog):
         if not AccountDialog.objectName():
             AccountDialog.setObjectName(u"AccountDialog")
-        AccountDialog.resize(480, 230)
+        AccountDialog.resize(480, 60)
         AccountDialog.setMinimumSize(QSize(480, 0))
         AccountDialog.setModal(True)
         self.outer = QVBoxLayout(AccountDialog)
@@ -37,90 +37,120 @@ class Ui_AccountDialog(object):
 
         self.form.setWidget(0, QFormLayout.ItemRole.LabelRole, self.loginLabel)
 
+        self.loginBox = QVBoxLayout()
+        self.loginBox.setSpacing(2)
+        self.loginBox.setObjectName(u"loginBox")
         self.login = QLineEdit(AccountDialog)
         self.login.setObjectName(u"login")
 
-        self.form.setWidget(0, QFormLayout.ItemRole.FieldRole, self.login)
+        self.loginBox.addWidget(self.login)
 
         self.loginError = QLabel(AccountDialog)
         self.loginError.setObjectName(u"loginError")
         self.loginError.setWordWrap(True)
         self.loginError.setProperty(u"role", u"error")
 
-        self.form.setWidget(1, QFormLayout.ItemRole.FieldRole, self.loginError)
+        self.loginBox.addWidget(self.loginError)
+
+
+        self.form.setLayout(0, QFormLayout.ItemRole.FieldRole, self.loginBox)
 
         self.display_nameLabel = QLabel(AccountDialog)
         self.display_nameLabel.setObjectName(u"display_nameLabel")
 
-        self.form.setWidget(2, QFormLayout.ItemRole.LabelRole, self.display_nameLabel)
+        self.form.setWidget(1, QFormLayout.ItemRole.LabelRole, self.display_nameLabel)
 
+        self.display_nameBox = QVBoxLayout()
+        self.display_nameBox.setSpacing(2)
+        self.display_nameBox.setObjectName(u"display_nameBox")
         self.display_name = QLineEdit(AccountDialog)
         self.display_name.setObjectName(u"display_name")
 
-        self.form.setWidget(2, QFormLayout.ItemRole.FieldRole, self.display_name)
+        self.display_nameBox.addWidget(self.display_name)
 
         self.display_nameError = QLabel(AccountDialog)
         self.display_nameError.setObjectName(u"display_nameError")
         self.display_nameError.setWordWrap(True)
         self.display_nameError.setProperty(u"role", u"error")
 
-        self.form.setWidget(3, QFormLayout.ItemRole.FieldRole, self.display_nameError)
+        self.display_nameBox.addWidget(self.display_nameError)
+
+
+        self.form.setLayout(1, QFormLayout.ItemRole.FieldRole, self.display_nameBox)
 
         self.rolesLabel = QLabel(AccountDialog)
         self.rolesLabel.setObjectName(u"rolesLabel")
 
-        self.form.setWidget(4, QFormLayout.ItemRole.LabelRole, self.rolesLabel)
+        self.form.setWidget(2, QFormLayout.ItemRole.LabelRole, self.rolesLabel)
 
+        self.rolesBox = QVBoxLayout()
+        self.rolesBox.setSpacing(2)
+        self.rolesBox.setObjectName(u"rolesBox")
         self.roles = QWidget(AccountDialog)
         self.roles.setObjectName(u"roles")
         self.rolesLayout = QHBoxLayout(self.roles)
         self.rolesLayout.setObjectName(u"rolesLayout")
         self.rolesLayout.setContentsMargins(0, 0, 0, 0)
 
-        self.form.setWidget(4, QFormLayout.ItemRole.FieldRole, self.roles)
+        self.rolesBox.addWidget(self.roles)
 
         self.rolesError = QLabel(AccountDialog)
         self.rolesError.setObjectName(u"rolesError")
         self.rolesError.setWordWrap(True)
         self.rolesError.setProperty(u"role", u"error")
 
-        self.form.setWidget(5, QFormLayout.ItemRole.FieldRole, self.rolesError)
+        self.rolesBox.addWidget(self.rolesError)
+
+
+        self.form.setLayout(2, QFormLayout.ItemRole.FieldRole, self.rolesBox)
 
         self.passwordLabel = QLabel(AccountDialog)
         self.passwordLabel.setObjectName(u"passwordLabel")
 
-        self.form.setWidget(6, QFormLayout.ItemRole.LabelRole, self.passwordLabel)
+        self.form.setWidget(3, QFormLayout.ItemRole.LabelRole, self.passwordLabel)
 
+        self.passwordBox = QVBoxLayout()
+        self.passwordBox.setSpacing(2)
+        self.passwordBox.setObjectName(u"passwordBox")
         self.password = QLineEdit(AccountDialog)
         self.password.setObjectName(u"password")
         self.password.setEchoMode(QLineEdit.Password)
 
-        self.form.setWidget(6, QFormLayout.ItemRole.FieldRole, self.password)
+        self.passwordBox.addWidget(self.password)
 
         self.passwordError = QLabel(AccountDialog)
         self.passwordError.setObjectName(u"passwordError")
         self.passwordError.setWordWrap(True)
         self.passwordError.setProperty(u"role", u"error")
 
-        self.form.setWidget(7, QFormLayout.ItemRole.FieldRole, self.passwordError)
+        self.passwordBox.addWidget(self.passwordError)
+
+
+        self.form.setLayout(3, QFormLayout.ItemRole.FieldRole, self.passwordBox)
 
         self.password2Label = QLabel(AccountDialog)
         self.password2Label.setObjectName(u"password2Label")
 
-        self.form.setWidget(8, QFormLayout.ItemRole.LabelRole, self.password2Label)
+        self.form.setWidget(4, QFormLayout.ItemRole.LabelRole, self.password2Label)
 
+        self.password2Box = QVBoxLayout()
+        self.password2Box.setSpacing(2)
+        self.password2Box.setObjectName(u"password2Box")
         self.password2 = QLineEdit(AccountDialog)
         self.password2.setObjectName(u"password2")
         self.password2.setEchoMode(QLineEdit.Password)
 
-        self.form.setWidget(8, QFormLayout.ItemRole.FieldRole, self.password2)
+        self.password2Box.addWidget(self.password2)
 
         self.password2Error = QLabel(AccountDialog)
         self.password2Error.setObjectName(u"password2Error")
         self.password2Error.setWordWrap(True)
         self.password2Error.setProperty(u"role", u"error")
 
-        self.form.setWidget(9, QFormLayout.ItemRole.FieldRole, self.password2Error)
+        self.password2Box.addWidget(self.password2Error)
+
+
+        self.form.setLayout(4, QFormLayout.ItemRole.FieldRole, self.password2Box)
 
 
         self.outer.addLayout(self.form)

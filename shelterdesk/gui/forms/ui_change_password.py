@@ -25,7 +25,7 @@ class Ui_ChangePasswordDialog(object):
     def setupUi(self, ChangePasswordDialog):
         if not ChangePasswordDialog.objectName():
             ChangePasswordDialog.setObjectName(u"ChangePasswordDialog")
-        ChangePasswordDialog.resize(480, 162)
+        ChangePasswordDialog.resize(480, 60)
         ChangePasswordDialog.setMinimumSize(QSize(480, 0))
         ChangePasswordDialog.setModal(True)
         self.outer = QVBoxLayout(ChangePasswordDialog)
@@ -37,54 +37,72 @@ class Ui_ChangePasswordDialog(object):
 
         self.form.setWidget(0, QFormLayout.ItemRole.LabelRole, self.old_passwordLabel)
 
+        self.old_passwordBox = QVBoxLayout()
+        self.old_passwordBox.setSpacing(2)
+        self.old_passwordBox.setObjectName(u"old_passwordBox")
         self.old_password = QLineEdit(ChangePasswordDialog)
         self.old_password.setObjectName(u"old_password")
         self.old_password.setEchoMode(QLineEdit.Password)
 
-        self.form.setWidget(0, QFormLayout.ItemRole.FieldRole, self.old_password)
+        self.old_passwordBox.addWidget(self.old_password)
 
         self.old_passwordError = QLabel(ChangePasswordDialog)
         self.old_passwordError.setObjectName(u"old_passwordError")
         self.old_passwordError.setWordWrap(True)
         self.old_passwordError.setProperty(u"role", u"error")
 
-        self.form.setWidget(1, QFormLayout.ItemRole.FieldRole, self.old_passwordError)
+        self.old_passwordBox.addWidget(self.old_passwordError)
+
+
+        self.form.setLayout(0, QFormLayout.ItemRole.FieldRole, self.old_passwordBox)
 
         self.new_passwordLabel = QLabel(ChangePasswordDialog)
         self.new_passwordLabel.setObjectName(u"new_passwordLabel")
 
-        self.form.setWidget(2, QFormLayout.ItemRole.LabelRole, self.new_passwordLabel)
+        self.form.setWidget(1, QFormLayout.ItemRole.LabelRole, self.new_passwordLabel)
 
+        self.new_passwordBox = QVBoxLayout()
+        self.new_passwordBox.setSpacing(2)
+        self.new_passwordBox.setObjectName(u"new_passwordBox")
         self.new_password = QLineEdit(ChangePasswordDialog)
         self.new_password.setObjectName(u"new_password")
         self.new_password.setEchoMode(QLineEdit.Password)
 
-        self.form.setWidget(2, QFormLayout.ItemRole.FieldRole, self.new_password)
+        self.new_passwordBox.addWidget(self.new_password)
 
         self.new_passwordError = QLabel(ChangePasswordDialog)
         self.new_passwordError.setObjectName(u"new_passwordError")
         self.new_passwordError.setWordWrap(True)
         self.new_passwordError.setProperty(u"role", u"error")
 
-        self.form.setWidget(3, QFormLayout.ItemRole.FieldRole, self.new_passwordError)
+        self.new_passwordBox.addWidget(self.new_passwordError)
+
+
+        self.form.setLayout(1, QFormLayout.ItemRole.FieldRole, self.new_passwordBox)
 
         self.password2Label = QLabel(ChangePasswordDialog)
         self.password2Label.setObjectName(u"password2Label")
 
-        self.form.setWidget(4, QFormLayout.ItemRole.LabelRole, self.password2Label)
+        self.form.setWidget(2, QFormLayout.ItemRole.LabelRole, self.password2Label)
 
+        self.password2Box = QVBoxLayout()
+        self.password2Box.setSpacing(2)
+        self.password2Box.setObjectName(u"password2Box")
         self.password2 = QLineEdit(ChangePasswordDialog)
         self.password2.setObjectName(u"password2")
         self.password2.setEchoMode(QLineEdit.Password)
 
-        self.form.setWidget(4, QFormLayout.ItemRole.FieldRole, self.password2)
+        self.password2Box.addWidget(self.password2)
 
         self.password2Error = QLabel(ChangePasswordDialog)
         self.password2Error.setObjectName(u"password2Error")
         self.password2Error.setWordWrap(True)
         self.password2Error.setProperty(u"role", u"error")
 
-        self.form.setWidget(5, QFormLayout.ItemRole.FieldRole, self.password2Error)
+        self.password2Box.addWidget(self.password2Error)
+
+
+        self.form.setLayout(2, QFormLayout.ItemRole.FieldRole, self.password2Box)
 
 
         self.outer.addLayout(self.form)

@@ -28,7 +28,7 @@ class Ui_DischargeDialog(object):
     def setupUi(self, DischargeDialog):
         if not DischargeDialog.objectName():
             DischargeDialog.setObjectName(u"DischargeDialog")
-        DischargeDialog.resize(560, 400)
+        DischargeDialog.resize(560, 200)
         DischargeDialog.setMinimumSize(QSize(560, 0))
         self.outer = QVBoxLayout(DischargeDialog)
         self.outer.setObjectName(u"outer")
@@ -49,10 +49,10 @@ class Ui_DischargeDialog(object):
 
         self.outer.addWidget(self.where)
 
-        self.banner = SafetyBanner(DischargeDialog)
-        self.banner.setObjectName(u"banner")
+        self.safetyBanner = SafetyBanner(DischargeDialog)
+        self.safetyBanner.setObjectName(u"safetyBanner")
 
-        self.outer.addWidget(self.banner)
+        self.outer.addWidget(self.safetyBanner)
 
         self.form = QFormLayout()
         self.form.setObjectName(u"form")
@@ -62,54 +62,72 @@ class Ui_DischargeDialog(object):
 
         self.form.setWidget(0, QFormLayout.ItemRole.LabelRole, self.dateLabel)
 
+        self.dateBox = QVBoxLayout()
+        self.dateBox.setSpacing(2)
+        self.dateBox.setObjectName(u"dateBox")
         self.date = DateEdit(DischargeDialog)
         self.date.setObjectName(u"date")
 
-        self.form.setWidget(0, QFormLayout.ItemRole.FieldRole, self.date)
+        self.dateBox.addWidget(self.date)
 
         self.dateError = QLabel(DischargeDialog)
         self.dateError.setObjectName(u"dateError")
         self.dateError.setWordWrap(True)
         self.dateError.setProperty(u"role", u"error")
 
-        self.form.setWidget(1, QFormLayout.ItemRole.FieldRole, self.dateError)
+        self.dateBox.addWidget(self.dateError)
+
+
+        self.form.setLayout(0, QFormLayout.ItemRole.FieldRole, self.dateBox)
 
         self.destinationLabel = QLabel(DischargeDialog)
         self.destinationLabel.setObjectName(u"destinationLabel")
 
-        self.form.setWidget(2, QFormLayout.ItemRole.LabelRole, self.destinationLabel)
+        self.form.setWidget(1, QFormLayout.ItemRole.LabelRole, self.destinationLabel)
 
+        self.destinationBox = QVBoxLayout()
+        self.destinationBox.setSpacing(2)
+        self.destinationBox.setObjectName(u"destinationBox")
         self.destination = QComboBox(DischargeDialog)
         self.destination.setObjectName(u"destination")
 
-        self.form.setWidget(2, QFormLayout.ItemRole.FieldRole, self.destination)
+        self.destinationBox.addWidget(self.destination)
 
         self.destinationError = QLabel(DischargeDialog)
         self.destinationError.setObjectName(u"destinationError")
         self.destinationError.setWordWrap(True)
         self.destinationError.setProperty(u"role", u"error")
 
-        self.form.setWidget(3, QFormLayout.ItemRole.FieldRole, self.destinationError)
+        self.destinationBox.addWidget(self.destinationError)
+
+
+        self.form.setLayout(1, QFormLayout.ItemRole.FieldRole, self.destinationBox)
 
         self.noteLabel = QLabel(DischargeDialog)
         self.noteLabel.setObjectName(u"noteLabel")
 
-        self.form.setWidget(4, QFormLayout.ItemRole.LabelRole, self.noteLabel)
+        self.form.setWidget(2, QFormLayout.ItemRole.LabelRole, self.noteLabel)
 
+        self.noteBox = QVBoxLayout()
+        self.noteBox.setSpacing(2)
+        self.noteBox.setObjectName(u"noteBox")
         self.note = QPlainTextEdit(DischargeDialog)
         self.note.setObjectName(u"note")
         self.note.setMinimumSize(QSize(0, 80))
         self.note.setMaximumSize(QSize(16777215, 80))
         self.note.setTabChangesFocus(True)
 
-        self.form.setWidget(4, QFormLayout.ItemRole.FieldRole, self.note)
+        self.noteBox.addWidget(self.note)
 
         self.noteError = QLabel(DischargeDialog)
         self.noteError.setObjectName(u"noteError")
         self.noteError.setWordWrap(True)
         self.noteError.setProperty(u"role", u"error")
 
-        self.form.setWidget(5, QFormLayout.ItemRole.FieldRole, self.noteError)
+        self.noteBox.addWidget(self.noteError)
+
+
+        self.form.setLayout(2, QFormLayout.ItemRole.FieldRole, self.noteBox)
 
 
         self.outer.addLayout(self.form)

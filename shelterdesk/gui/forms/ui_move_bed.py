@@ -25,7 +25,7 @@ class Ui_MoveBedDialog(object):
     def setupUi(self, MoveBedDialog):
         if not MoveBedDialog.objectName():
             MoveBedDialog.setObjectName(u"MoveBedDialog")
-        MoveBedDialog.resize(420, 320)
+        MoveBedDialog.resize(280, 280)
         self.outer = QVBoxLayout(MoveBedDialog)
         self.outer.setObjectName(u"outer")
         self.info = QLabel(MoveBedDialog)

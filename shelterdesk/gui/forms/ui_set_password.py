@@ -25,7 +25,7 @@ class Ui_SetPasswordDialog(object):
     def setupUi(self, SetPasswordDialog):
         if not SetPasswordDialog.objectName():
             SetPasswordDialog.setObjectName(u"SetPasswordDialog")
-        SetPasswordDialog.resize(480, 128)
+        SetPasswordDialog.resize(480, 60)
         SetPasswordDialog.setMinimumSize(QSize(480, 0))
         SetPasswordDialog.setModal(True)
         self.outer = QVBoxLayout(SetPasswordDialog)
@@ -37,36 +37,48 @@ class Ui_SetPasswordDialog(object):
 
         self.form.setWidget(0, QFormLayout.ItemRole.LabelRole, self.new_passwordLabel)
 
+        self.new_passwordBox = QVBoxLayout()
+        self.new_passwordBox.setSpacing(2)
+        self.new_passwordBox.setObjectName(u"new_passwordBox")
         self.new_password = QLineEdit(SetPasswordDialog)
         self.new_password.setObjectName(u"new_password")
         self.new_password.setEchoMode(QLineEdit.Password)
 
-        self.form.setWidget(0, QFormLayout.ItemRole.FieldRole, self.new_password)
+        self.new_passwordBox.addWidget(self.new_password)
 
         self.new_passwordError = QLabel(SetPasswordDialog)
         self.new_passwordError.setObjectName(u"new_passwordError")
         self.new_passwordError.setWordWrap(True)
         self.new_passwordError.setProperty(u"role", u"error")
 
-        self.form.setWidget(1, QFormLayout.ItemRole.FieldRole, self.new_passwordError)
+        self.new_passwordBox.addWidget(self.new_passwordError)
+
+
+        self.form.setLayout(0, QFormLayout.ItemRole.FieldRole, self.new_passwordBox)
 
         self.password2Label = QLabel(SetPasswordDialog)
         self.password2Label.setObjectName(u"password2Label")
 
-        self.form.setWidget(2, QFormLayout.ItemRole.LabelRole, self.password2Label)
+        self.form.setWidget(1, QFormLayout.ItemRole.LabelRole, self.password2Label)
 
+        self.password2Box = QVBoxLayout()
+        self.password2Box.setSpacing(2)
+        self.password2Box.setObjectName(u"password2Box")
         self.password2 = QLineEdit(SetPasswordDialog)
         self.password2.setObjectName(u"password2")
         self.password2.setEchoMode(QLineEdit.Password)
 
-        self.form.setWidget(2, QFormLayout.ItemRole.FieldRole, self.password2)
+        self.password2Box.addWidget(self.password2)
 
         self.password2Error = QLabel(SetPasswordDialog)
         self.password2Error.setObjectName(u"password2Error")
         self.password2Error.setWordWrap(True)
         self.password2Error.setProperty(u"role", u"error")
 
-        self.form.setWidget(3, QFormLayout.ItemRole.FieldRole, self.password2Error)
+        self.password2Box.addWidget(self.password2Error)
+
+
+        self.form.setLayout(1, QFormLayout.ItemRole.FieldRole, self.password2Box)
 
 
         self.outer.addLayout(self.form)

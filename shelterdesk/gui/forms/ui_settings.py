@@ -25,7 +25,7 @@ class Ui_SettingsDialog(object):
     def setupUi(self, SettingsDialog):
         if not SettingsDialog.objectName():
             SettingsDialog.setObjectName(u"SettingsDialog")
-        SettingsDialog.resize(480, 94)
+        SettingsDialog.resize(480, 60)
         SettingsDialog.setMinimumSize(QSize(480, 0))
         SettingsDialog.setModal(True)
         self.outer = QVBoxLayout(SettingsDialog)
@@ -37,19 +37,25 @@ class Ui_SettingsDialog(object):
 
         self.form.setWidget(0, QFormLayout.ItemRole.LabelRole, self.idle_lock_minutesLabel)
 
+        self.idle_lock_minutesBox = QVBoxLayout()
+        self.idle_lock_minutesBox.setSpacing(2)
+        self.idle_lock_minutesBox.setObjectName(u"idle_lock_minutesBox")
         self.idle_lock_minutes = QSpinBox(SettingsDialog)
         self.idle_lock_minutes.setObjectName(u"idle_lock_minutes")
         self.idle_lock_minutes.setMinimum(1)
         self.idle_lock_minutes.setMaximum(120)
 
-        self.form.setWidget(0, QFormLayout.ItemRole.FieldRole, self.idle_lock_minutes)
+        self.idle_lock_minutesBox.addWidget(self.idle_lock_minutes)
 
         self.idle_lock_minutesError = QLabel(SettingsDialog)
         self.idle_lock_minutesError.setObjectName(u"idle_lock_minutesError")
         self.idle_lock_minutesError.setWordWrap(True)
         self.idle_lock_minutesError.setProperty(u"role", u"error")
 
-        self.form.setWidget(1, QFormLayout.ItemRole.FieldRole, self.idle_lock_minutesError)
+        self.idle_lock_minutesBox.addWidget(self.idle_lock_minutesError)
+
+
+        self.form.setLayout(0, QFormLayout.ItemRole.FieldRole, self.idle_lock_minutesBox)
 
 
         self.outer.addLayout(self.form)
