@@ -3,6 +3,11 @@
 Each ui/NAME.ui becomes shelterdesk/gui/forms/ui_NAME.py via pyside6-uic, with
 a header naming this command: the generated files are never edited by hand
 (edit the .ui in Designer and run `make forms` again).
+
+``--out DIR`` writes elsewhere: tests/gui/test_forms_generated.py regenerates
+into a temporary folder and compares, so a .ui changed without `make forms`
+(or a generated file edited by hand) fails the build. That needs pyside6-uic
+to be deterministic: the same .ui and the same PySide6 give the same bytes.
 """
 
 from __future__ import annotations
@@ -29,18 +34,20 @@ def uic_command() -> list[str]:
     sys.exit("pyside6-uic not found; run `make setup` first")
 
 
-def build(ui: Path) -> Path:
-    target = FORMS_DIR / f"ui_{ui.stem}.py"
+def build(ui: Path, forms_dir: Path = FORMS_DIR) -> Path:
+    target = forms_dir / f"ui_{ui.stem}.py"
     out = subprocess.run([*uic_command(), str(ui)], check=True, capture_output=True,
                          text=True).stdout
     target.write_text(HEADER.format(name=ui.name) + out, encoding="utf-8")
     return target
 
 
-def main() -> int:
-    FORMS_DIR.mkdir(parents=True, exist_ok=True)
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    forms_dir = Path(argv[1]) if argv[:1] == ["--out"] and len(argv) == 2 else FORMS_DIR
+    forms_dir.mkdir(parents=True, exist_ok=True)
     for ui in sorted(UI_DIR.glob("*.ui")):
-        print(f"{ui.relative_to(ROOT)} -> {build(ui).relative_to(ROOT)}")
+        print(f"ui/{ui.name} -> {build(ui, forms_dir)}")
     return 0
 
 

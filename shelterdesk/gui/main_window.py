@@ -1,9 +1,13 @@
 """The main window: navigation on the left, pages on the right, the session in
 the status bar, and the idle lock.
 
-Pages are built from a Session by :meth:`MainWindow.build_pages` (the one
-place to plug new pages in) and are destroyed, not hidden, when the window
-locks: after a lock no widget holding resident data exists, the window title
+The navigation and the menu are built from the one list of features
+(gui/features.py): the window knows no page by name, except her record, which
+it opens when a page asks (``openRecord``). Pages refresh themselves from the
+change hub (gui/changes.py); the window relays no page's signals to another.
+
+Pages are built from a Session by :meth:`MainWindow.build_pages` and are
+destroyed, not hidden, when the window locks: after a lock no widget holding resident data exists, the window title
 names nothing, and the connection is closed with its key dropped. Unlocking
 (by the same or another staff member) builds everything again from the new
 Session.
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -28,10 +33,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shelterdesk.gui import changes, tasks
+from shelterdesk.gui import changes, features, tasks
 from shelterdesk.gui.views.lock import LockScreen
 from shelterdesk.gui.views.record import RecordView
-from shelterdesk.gui.views.residents import ResidentsPage
 from shelterdesk.i18n import _
 from shelterdesk.store.session import Session
 
@@ -87,20 +91,29 @@ class IdleWatcher(QObject):
 
 class MainWindow(QMainWindow):
     """``idle_ms`` overrides the facility's idle-lock minutes (tests use a few
-    hundred milliseconds). ``ask`` answers yes/no questions (tests inject it)."""
+    hundred milliseconds). ``ask`` answers yes/no questions (tests inject it).
+    ``feature_list`` replaces :data:`features.FEATURES` (tests)."""
 
     locked = Signal()
     unlocked = Signal()
 
+    #: The key of her record's page (not in the navigation).
+    RECORD = "resident"
+
     def __init__(self, session: Session, db_path: Path | None = None, *,
-                 idle_ms: int | None = None, ask=None):
+                 idle_ms: int | None = None, ask=None,
+                 feature_list: tuple[features.Feature, ...] | None = None):
         super().__init__()
         self.session: Session | None = None
         self.db_path = Path(db_path or session.db.path)
         self._idle_override = idle_ms
         self.ask = ask
+        self.features = features.FEATURES if feature_list is None else feature_list
         self.pages: dict[str, QWidget] = {}
+        self.actions_by_key: dict[str, tuple[features.Action, QAction]] = {}
+        self.dialog: QDialog | None = None
         self.lock_screen: LockScreen | None = None
+        self._focus_before_record: QWidget | None = None
         self.resize(1180, 760)
 
         self.outer = QStackedWidget(self)
@@ -129,38 +142,70 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.lock_button)
 
         self._build_menu()
+        changes.hub().changed.connect(self._on_change)
         self.idle = IdleWatcher(self._idle_interval(session), self)
         self.idle.idle.connect(self.lock)
-        changes.hub().changed.connect(self.refresh_pages)  # e.g. a save on her record
         self.set_session(session)
 
     # -- menu ------------------------------------------------------------------------
     def _build_menu(self) -> None:
-        menu = self.menuBar().addMenu(_("&ShelterDesk"))
+        """The features' actions in list order, then Lock and Quit. Built once
+        per window; :meth:`set_session` enables what the account may use."""
+        self.main_menu = self.menuBar().addMenu(_("&ShelterDesk"))
+        for feature in self.features:
+            for spec in feature.actions:
+                action = QAction(_(spec.text), self)
+                action.setObjectName(spec.key)
+                if spec.shortcut:
+                    action.setShortcut(QKeySequence(spec.shortcut))
+                action.triggered.connect(lambda _c=False, s=spec: self._run_action(s))
+                action.setEnabled(False)
+                self.main_menu.addAction(action)
+                self.actions_by_key[spec.key] = (spec, action)
+        self.main_menu.addSeparator()
         self.lock_action = QAction(_("Lock"), self)
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.lock_action.triggered.connect(self.lock)
         self.addAction(self.lock_action)
-        self.password_action = QAction(_("Change my password…"), self)
-        self.password_action.triggered.connect(self.change_password)
-        self.accounts_action = QAction(_("Staff accounts…"), self)
-        self.accounts_action.triggered.connect(lambda: self.show_page("accounts"))
-        self.settings_action = QAction(_("Settings…"), self)
-        self.settings_action.triggered.connect(self.open_settings)
-        quit_action = QAction(_("Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        for a in (self.password_action, self.accounts_action, self.settings_action):
-            menu.addAction(a)
-        menu.addSeparator()
-        menu.addAction(self.lock_action)
-        menu.addAction(quit_action)
+        self.main_menu.addAction(self.lock_action)
+        self.quit_action = QAction(_("Quit"), self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        self.main_menu.addAction(self.quit_action)
+        for feature in self.features:
+            if feature.page is not None and feature.shortcut:
+                jump = QAction(self)
+                jump.setShortcut(QKeySequence(feature.shortcut))
+                jump.triggered.connect(lambda _c=False, k=feature.key: self.show_page(k))
+                self.addAction(jump)
+
+    def action(self, key: str) -> QAction:
+        """The menu action a feature declared under ``key``."""
+        return self.actions_by_key[key][1]
+
+    def _run_action(self, spec: features.Action) -> None:
+        if self.session is not None and spec.enabled_for(self.session.account):
+            spec.run(self)
+
+    def _enable_actions(self, account) -> None:
+        for spec, action in self.actions_by_key.values():
+            action.setEnabled(spec.enabled_for(account))
+
+    def open_dialog(self, dialog: QDialog) -> None:
+        """Keep the dialog alive while it is open (the lock closes it)."""
+        self.dialog = dialog
+        dialog.open()
 
     def _idle_interval(self, session: Session) -> int:
         if self._idle_override is not None:
             return self._idle_override
         return max(1, session.facility().idle_lock_minutes) * 60_000
+
+    def _on_change(self, change: changes.Change) -> None:
+        """The idle-lock minutes may have changed in the settings."""
+        if self.session is not None and change.touches(changes.SETTINGS):
+            self.idle.set_interval(self._idle_interval(self.session))
 
     # -- pages -----------------------------------------------------------------------
     def add_page(self, key: str, title: str, widget: QWidget, *, in_nav: bool = True) -> None:
@@ -172,6 +217,9 @@ class MainWindow(QMainWindow):
         if in_nav:
             item = QListWidgetItem(title, self.nav)
             item.setData(Qt.ItemDataRole.UserRole, key)
+        open_record = getattr(widget, "openRecord", None)
+        if open_record is not None:
+            open_record.connect(self.open_record)
 
     def remove_page(self, key: str) -> None:
         old = self.pages.pop(key, None)
@@ -204,52 +252,41 @@ class MainWindow(QMainWindow):
         w = self.stack.currentWidget()
         return next((k for k, v in self.pages.items() if v is w), None)
 
+    def nav_keys(self) -> list[str]:
+        """The navigation entries shown, in order."""
+        return [self.nav.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.nav.count())]
+
     def _nav_changed(self, current: QListWidgetItem | None, _previous) -> None:
         if current is not None:
             self.show_page(current.data(Qt.ItemDataRole.UserRole))
 
-    # ================================================================================
-    # The pages of a session. Other screens plug in here: one add_page call each,
-    # guarded by the roles that may use them.
-    # ================================================================================
     def build_pages(self, session: Session) -> None:
-        account = session.account
-        self.residents_page = ResidentsPage(session.db, self.stack)
-        self.residents_page.open_resident.connect(self.open_resident)
-        self.add_page("residents", _("Residents"), self.residents_page)
+        """One page per feature the account may see, in the features' order."""
+        for feature in self.features:
+            if feature.visible_for(session.account):
+                self.add_page(feature.key, _(feature.title), feature.page(session, self))
 
-        # The intake desk: admission wizard, rooms and beds, editable record, ledger import.
-        from shelterdesk.gui.views import intake_pages
-        intake_pages.install(self, session)
-
-        if account is not None and account.has("admin"):
-            from shelterdesk.gui.dialogs.accounts import AccountsPanel
-            self.add_page("accounts", _("Staff accounts"),
-                          AccountsPanel(session, self.stack, ask=self.ask))
-
-    def open_resident(self, resident_id: int) -> None:
+    def open_record(self, resident_id: int) -> None:
         """Her record as a page (audited by the store when it is read)."""
         if self.session is None:
             return
+        back_to = self.current_page()
+        if back_to != self.RECORD:
+            self._back_to = back_to
+            self._focus_before_record = QApplication.focusWidget()
         page = RecordView(self.session, self.stack)
         page.open_resident(resident_id)  # the audited view
-        page.closed.connect(self.back_to_list)
-        self.add_page("resident", "", page, in_nav=False)
-        self.show_page("resident")
+        page.closed.connect(self.close_record)
+        self.add_page(self.RECORD, "", page, in_nav=False)
+        self.show_page(self.RECORD)
 
-    def refresh_pages(self) -> None:
-        """After a save anywhere: the list and the bed board show it at once."""
-        if hasattr(self, "residents_page"):
-            self.residents_page.refresh()
-        board = self.pages.get("beds")
-        if board is not None:
-            board.refresh()
-
-    def back_to_list(self) -> None:
-        self.show_page("residents")
-        self.remove_page("resident")
-        if "residents" in self.pages:
-            self.residents_page.table.setFocus()
+    def close_record(self) -> None:
+        """Back to the page her record was opened from, focus where it was."""
+        self.show_page(getattr(self, "_back_to", None) or self.nav_keys()[0])
+        self.remove_page(self.RECORD)
+        focus, self._focus_before_record = self._focus_before_record, None
+        if focus is not None and shiboken6.isValid(focus) and focus.isVisible():
+            focus.setFocus()
 
     # -- session ------------------------------------------------------------------------
     def set_session(self, session: Session) -> None:
@@ -259,15 +296,13 @@ class MainWindow(QMainWindow):
         self.facility_label.setText(facility.name)
         name = session.account.display_name if session.account else ""
         self.staff_label.setText(_("Logged in: {name}").format(name=name))
-        is_admin = session.account is not None and session.account.has("admin")
-        self.accounts_action.setEnabled(is_admin)
-        self.settings_action.setEnabled(is_admin)
-        self.password_action.setEnabled(session.account is not None
-                                        and session.account.id is not None)
+        self._enable_actions(session.account)
         self.lock_action.setEnabled(True)
         self.lock_button.setEnabled(True)
         self.build_pages(session)
-        self.show_page("residents")
+        keys = self.nav_keys()
+        if keys:
+            self.show_page(keys[0])
         self.outer.setCurrentWidget(self.work)
         if self.lock_screen is not None:
             self.outer.removeWidget(self.lock_screen)
@@ -275,8 +310,8 @@ class MainWindow(QMainWindow):
             self.lock_screen = None
         self.idle.set_interval(self._idle_interval(session))
         self.idle.start()
-        if hasattr(self, "residents_page"):
-            self.residents_page.search.setFocus()
+        if keys:
+            self.pages[keys[0]].setFocus()
 
     def lock(self) -> None:
         """Close every dialog, destroy every data page, close the connection,
@@ -292,19 +327,20 @@ class MainWindow(QMainWindow):
                 w.done(QDialog.DialogCode.Rejected)
                 w.hide()
                 w.deleteLater()
-        if hasattr(self, "residents_page"):
-            self.residents_page.forget()
-            del self.residents_page
+        self.dialog = None
+        self._focus_before_record = None
         for key in list(self.pages):
+            forget = getattr(self.pages[key], "forget", None)
+            if forget is not None:
+                forget()
             self.remove_page(key)
         session, self.session = self.session, None
         session.lock()
         self.setWindowTitle(_("ShelterDesk"))
         self.facility_label.clear()
         self.staff_label.clear()
-        for a in (self.lock_action, self.password_action, self.accounts_action,
-                  self.settings_action):
-            a.setEnabled(False)
+        self._enable_actions(None)
+        self.lock_action.setEnabled(False)
         self.lock_button.setEnabled(False)
         self.lock_screen = LockScreen(self.db_path, self.outer)
         self.lock_screen.unlocked.connect(self._unlocked)
@@ -316,22 +352,6 @@ class MainWindow(QMainWindow):
     def _unlocked(self, session: Session) -> None:
         self.set_session(session)
         self.unlocked.emit()
-
-    # -- dialogs -------------------------------------------------------------------------
-    def change_password(self) -> None:
-        from shelterdesk.gui.dialogs.accounts import ChangeOwnPasswordDialog
-        if self.session is not None:
-            self.dialog = ChangeOwnPasswordDialog(self.session, self)
-            self.dialog.open()
-
-    def open_settings(self) -> None:
-        from shelterdesk.gui.dialogs.accounts import SettingsDialog
-        if self.session is None:
-            return
-        self.dialog = SettingsDialog(self.session, self)
-        self.dialog.succeeded.connect(
-            lambda: self.session and self.idle.set_interval(self._idle_interval(self.session)))
-        self.dialog.open()
 
     def closeEvent(self, event) -> None:
         self.idle.stop()

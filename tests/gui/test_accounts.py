@@ -121,14 +121,14 @@ def test_accounts_page_is_for_administrators_only(qtbot, admin, db_path):
     accounts_repo.add_account(admin, "desk", "受付 テスト", {"intake"}, "desk desk 1")
     window = MainWindow(admin, db_path, idle_ms=60_000)
     qtbot.addWidget(window)
-    assert "accounts" in window.pages and window.accounts_action.isEnabled()
+    assert "accounts" in window.pages and window.action("accounts").isEnabled()
     window.lock()
     s = sessions.unlock(db_path, "desk", "desk desk 1")
     window._unlocked(s)
     assert "accounts" not in window.pages
-    assert not window.accounts_action.isEnabled()
-    assert not window.settings_action.isEnabled()
-    assert window.password_action.isEnabled()
+    assert not window.action("accounts").isEnabled()
+    assert not window.action("settings").isEnabled()
+    assert window.action("change_password").isEnabled()
     window.close()
 
 

@@ -114,5 +114,5 @@ def test_demo_shows_its_password_and_logs_in(qtbot, tmp_path):
     qtbot.waitUntil(lambda: isinstance(controller.window, MainWindow), timeout=10_000)
     window = controller.main_window
     qtbot.addWidget(window)
-    assert window.residents_page.model.rowCount() > 0
+    assert window.pages["residents"].model.rowCount() > 0
     window.close()

@@ -26,7 +26,7 @@ def test_idle_lock_hides_everything_and_unlock_brings_the_list_back(qtbot, popul
     with qtbot.waitActive(window):
         window.show()
         window.activateWindow()
-    window.open_resident(window.residents_page.model.row_at(0).resident_id)
+    window.open_record(window.pages["residents"].model.row_at(0).resident_id)
     assert any(n in _shown(window, texts) for n in NAMES)
     db = s.db
 
@@ -61,7 +61,7 @@ def test_activity_postpones_the_lock_and_ctrl_l_locks_at_once(qtbot, populated):
     with qtbot.waitActive(window):
         window.show()
         window.activateWindow()
-    search = window.residents_page.search
+    search = window.pages["residents"].search
     for _ in range(5):  # 1 s of typing keeps it open
         qtbot.wait(200)
         qtbot.keyClick(search, Qt.Key.Key_A)

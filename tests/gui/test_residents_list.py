@@ -58,7 +58,7 @@ def test_views_sorting_marks_and_opening_a_profile(qtbot, populated, shoot, text
     with qtbot.waitActive(window):
         window.show()
         window.activateWindow()
-    page = window.residents_page
+    page = window.pages["residents"]
     m = page.model
     # kana order by default; a click on the header sorts in SQL, twice reverses
     assert [m.data(m.index(r, COL_KANA)) for r in range(3)] == [
@@ -131,7 +131,7 @@ def test_double_click_opens_and_the_profile_shows_safety_first(qtbot, populated,
     with qtbot.waitActive(window):
         window.show()
         window.activateWindow()
-    page = window.residents_page
+    page = window.pages["residents"]
     m = page.model
     row = next(r for r in range(m.rowCount()) if m.data(m.index(r, COL_NAME)) == "見本 花子")
     index = m.index(row, COL_NAME)

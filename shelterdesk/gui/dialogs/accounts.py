@@ -6,6 +6,10 @@ re-encrypts the database runs in a worker. After an account is disabled the
 program offers to rotate the data key: the person may have kept a copy of it
 (from memory of a running session or a backup), and only a new key makes that
 copy useless. ``ask`` is injectable so tests answer the question themselves.
+
+The dialogs' layouts are ui/account.ui, set_password.ui, change_password.ui
+and settings.ui (Qt Designer; ``make forms``); each saves through
+``gui.operations.run_action`` and announces the change.
 """
 
 from __future__ import annotations
@@ -17,14 +21,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -33,71 +33,68 @@ from PySide6.QtWidgets import (
 
 from shelterdesk.core import codes
 from shelterdesk.core.models import Account
-from shelterdesk.core.validation import FieldError
-from shelterdesk.gui.operations import failure_message, show_failure
-from shelterdesk.gui.tasks import run_task
-from shelterdesk.gui.widgets.errors import FieldErrors, error_label, set_error, show_field_errors
-from shelterdesk.gui.widgets.passwords import password_field, password_mismatch
+from shelterdesk.core.validation import FieldError, ValidationError
+from shelterdesk.gui import changes
+from shelterdesk.gui.forms.ui_account import Ui_AccountDialog
+from shelterdesk.gui.forms.ui_change_password import Ui_ChangePasswordDialog
+from shelterdesk.gui.forms.ui_set_password import Ui_SetPasswordDialog
+from shelterdesk.gui.forms.ui_settings import Ui_SettingsDialog
+from shelterdesk.gui.operations import run_action, show_failure
+from shelterdesk.gui.widgets.errors import FieldErrors, clear_field_errors, set_error
+from shelterdesk.gui.widgets.passwords import password_mismatch
 from shelterdesk.gui.widgets.questions import Ask, ask_yes_no
 from shelterdesk.i18n import _
 from shelterdesk.store import accounts as accounts_repo
 from shelterdesk.store import session as sessions
 from shelterdesk.store import settings as settings_repo
+from shelterdesk.store.settings import IDLE_LOCK_RANGE
 
 
 class _FormDialog(QDialog):
-    """A form with messages under the fields; OK runs ``submit`` and keeps the
-    dialog open until it succeeds."""
+    """A Designer form (``form_class``, from ui/*.ui) whose fields each have an
+    error line named ``<field>Error``; OK checks locally, then runs the store
+    call on a worker through ``run_action`` and keeps the dialog open until it
+    succeeds. Typing starts in the first field; Enter is OK, Esc cancels."""
 
     succeeded = Signal()
+    form_class: type = object
+    #: Field names, in the order of the form (also the error lines' prefixes).
+    field_names: tuple[str, ...] = ()
+    #: What the change hub is told after a success.
+    change_kind = changes.ACCOUNT
 
-    def __init__(self, title: str, parent: QWidget | None):
+    def __init__(self, parent: QWidget | None):
         super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setModal(True)
-        self.setMinimumWidth(480)
-        self.errors = FieldErrors()
-        self.layout_ = QVBoxLayout(self)
-        self.form = QFormLayout()
-        self.layout_.addLayout(self.form)
-        self.general_error = error_label(self)
-        self.layout_.addWidget(self.general_error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel, self)
+        self.ui = self.form_class()
+        self.ui.setupUi(self)
+        self.buttons = self.ui.buttons
         self.buttons.accepted.connect(self._ok)
-        self.buttons.rejected.connect(self.reject)
-        self.layout_.addWidget(self.buttons)
+        self.general_error = self.ui.generalError
+        self.errors = FieldErrors()
+        for name in self.field_names:
+            self.errors.add(name, getattr(self.ui, f"{name}Error"), getattr(self.ui, name))
+        clear_field_errors([self.errors], self.general_error)
 
     def showEvent(self, event) -> None:
         """Typing starts in the first field, not on the OK button."""
         super().showEvent(event)
-        first = self.form.itemAt(0, QFormLayout.ItemRole.FieldRole)
-        if first is not None and first.widget() is not None:
-            first.widget().setFocus()
-
-    def add_field(self, name: str, label: str, widget: QWidget) -> QWidget:
-        self.form.addRow(label, widget)
-        self.form.addRow("", self.errors.add(name, error_label(self), widget))
-        return widget
+        if self.field_names:
+            getattr(self.ui, self.field_names[0]).setFocus()
 
     def _ok(self) -> None:
-        self.errors.clear_errors()
-        set_error(self.general_error, "")
         errors = self.check()
         if errors:
-            show_field_errors(errors, [self.errors], self.general_error)
+            show_failure(self, ValidationError(errors), [self.errors], self.general_error)
             return
         self.buttons.setEnabled(False)
-        run_task(self, self.work(), self._done, self._failed, self.progress_text())
+        run_action(self, self.work(), forms=[self.errors], general=self.general_error,
+                   changed=changes.change(self.change_kind), slow=self.progress_text(),
+                   done=self._done, failed=lambda _e: self.buttons.setEnabled(True))
 
     def _done(self, _result) -> None:
         self.buttons.setEnabled(True)
         self.succeeded.emit()
         self.accept()
-
-    def _failed(self, error: BaseException) -> None:
-        self.buttons.setEnabled(True)
-        show_failure(self, error, [self.errors], self.general_error)
 
     # subclasses
     def check(self) -> list[FieldError]:
@@ -111,23 +108,25 @@ class _FormDialog(QDialog):
 
 
 class AddAccountDialog(_FormDialog):
+    form_class = Ui_AccountDialog
+    field_names = ("login", "display_name", "roles", "password", "password2")
+
     def __init__(self, session: sessions.Session, parent: QWidget | None = None):
-        super().__init__(_("Add a staff account"), parent)
+        super().__init__(parent)
         self.session = session
-        self.login = self.add_field("login", _("Login"), QLineEdit(self))
-        self.display_name = self.add_field("display_name", _("Name shown"), QLineEdit(self))
-        roles = QWidget(self)
-        rl = QHBoxLayout(roles)
-        rl.setContentsMargins(0, 0, 0, 0)
+        self.login = self.ui.login
+        self.display_name = self.ui.display_name
         self.role_boxes: dict[str, QCheckBox] = {}
         for c in codes.ROLE:
-            box = QCheckBox(c.display(), roles)
+            box = QCheckBox(c.display(), self.ui.roles)
             self.role_boxes[c.code] = box
-            rl.addWidget(box)
-        self.add_field("roles", _("Roles"), roles)
-        self.password = self.add_field("password", _("Password"), password_field(self))
-        self.password2 = self.add_field("password2", _("Repeat the password"),
-                                        password_field(self))
+            self.ui.rolesLayout.addWidget(box)
+        boxes = list(self.role_boxes.values())  # tab order: name, the roles, password
+        for before, box in zip([self.display_name, *boxes], [*boxes, self.ui.password],
+                               strict=True):
+            QWidget.setTabOrder(before, box)
+        self.password = self.ui.password
+        self.password2 = self.ui.password2
 
     def roles(self) -> set[str]:
         return {code for code, box in self.role_boxes.items() if box.isChecked()}
@@ -155,15 +154,18 @@ class SetPasswordDialog(_FormDialog):
     """An administrator sets a new password for another account (reset, or
     enabling a disabled one, whose old key slot is gone)."""
 
+    form_class = Ui_SetPasswordDialog
+    field_names = ("new_password", "password2")
+
     def __init__(self, session: sessions.Session, account: Account, *, enable: bool = False,
                  parent: QWidget | None = None):
+        super().__init__(parent)
         title = (_("Enable {login} with a new password") if enable
                  else _("New password for {login}")).format(login=account.login)
-        super().__init__(title, parent)
+        self.setWindowTitle(title)
         self.session, self.account, self.enable = session, account, enable
-        self.password = self.add_field("new_password", _("New password"), password_field(self))
-        self.password2 = self.add_field("password2", _("Repeat the new password"),
-                                        password_field(self))
+        self.password = self.ui.new_password
+        self.password2 = self.ui.password2
 
     def check(self) -> list[FieldError]:
         errors = accounts_repo.check_password(self.password.text(), "new_password")
@@ -178,13 +180,15 @@ class SetPasswordDialog(_FormDialog):
 
 
 class ChangeOwnPasswordDialog(_FormDialog):
+    form_class = Ui_ChangePasswordDialog
+    field_names = ("old_password", "new_password", "password2")
+
     def __init__(self, session: sessions.Session, parent: QWidget | None = None):
-        super().__init__(_("Change my password"), parent)
+        super().__init__(parent)
         self.session = session
-        self.old = self.add_field("old_password", _("Current password"), password_field(self))
-        self.password = self.add_field("new_password", _("New password"), password_field(self))
-        self.password2 = self.add_field("password2", _("Repeat the new password"),
-                                        password_field(self))
+        self.old = self.ui.old_password
+        self.password = self.ui.new_password
+        self.password2 = self.ui.password2
 
     def check(self) -> list[FieldError]:
         errors = []
@@ -200,16 +204,21 @@ class ChangeOwnPasswordDialog(_FormDialog):
 
 
 class SettingsDialog(_FormDialog):
-    """Facility settings an administrator may change."""
+    """Facility settings an administrator may change. The main window hears
+    the SETTINGS change and re-reads the idle-lock minutes."""
+
+    form_class = Ui_SettingsDialog
+    field_names = ("idle_lock_minutes",)
+    change_kind = changes.SETTINGS
 
     def __init__(self, session: sessions.Session, parent: QWidget | None = None):
-        super().__init__(_("Settings"), parent)
+        super().__init__(parent)
         self.session = session
-        self.idle = QSpinBox(self)
-        self.idle.setRange(1, 120)
+        self.idle = self.ui.idle_lock_minutes
+        low, high = IDLE_LOCK_RANGE
+        self.idle.setRange(low, high)
         self.idle.setSuffix(" " + _("min"))
         self.idle.setValue(session.facility().idle_lock_minutes)
-        self.add_field("idle_lock_minutes", _("Lock after this long without use"), self.idle)
 
     def work(self):
         s, minutes = self.session, self.idle.value()
@@ -281,7 +290,7 @@ class AccountsPanel(QWidget):
                 self.table.setItem(r, c, item)
         self._update_buttons()
         if accounts_repo.rotation_advised(self.session):
-            self.message.setText(_("An account was disabled since the data key was last "
+            set_error(self.message, _("An account was disabled since the data key was last "
                                    "rotated. Rotate the data key so that any copy of the old "
                                    "key opens nothing."))
 
@@ -302,7 +311,7 @@ class AccountsPanel(QWidget):
 
     def _open(self, dialog: QDialog, message: str) -> None:
         self.dialog = dialog
-        dialog.succeeded.connect(lambda: (self.reload(), self.message.setText(message)))
+        dialog.succeeded.connect(lambda: (self.reload(), set_error(self.message, message)))
         dialog.open()
 
     def add_account(self) -> None:
@@ -328,14 +337,12 @@ class AccountsPanel(QWidget):
                         _("Disable {login}? The account keeps its history but can no longer "
                           "log in.").format(login=a.login)):
             return
-        try:
-            accounts_repo.set_disabled(self.session, a.id, True)
-        except Exception as e:  # a store refusal (last administrator, own account)
-            self.message.setText(failure_message(e))
-            return
-        self.reload()
-        self.message.setText(_("{login} was disabled.").format(login=a.login))
-        self.offer_rotation()
+        # A store refusal (last administrator, own account) is shown in the message line.
+        if run_action(self, lambda: accounts_repo.set_disabled(self.session, a.id, True),
+                      general=self.message, changed=changes.change(changes.ACCOUNT)):
+            self.reload()
+            set_error(self.message, _("{login} was disabled.").format(login=a.login))
+            self.offer_rotation()
 
     def offer_rotation(self, after_disable: bool = True) -> None:
         if after_disable:
@@ -350,11 +357,9 @@ class AccountsPanel(QWidget):
         if not self.ask(self, _("Rotate the data key"), text):
             return
         s = self.session
-        run_task(self, lambda: accounts_repo.rotate_data_key(s), self._rotated, self._rotate_failed,
-                 _("Re-encrypting the database under a new key…"))
+        run_action(self, lambda: accounts_repo.rotate_data_key(s), general=self.message,
+                   changed=changes.change(changes.ACCOUNT), done=self._rotated,
+                   slow=_("Re-encrypting the database under a new key…"))
 
     def _rotated(self, _result) -> None:
-        self.message.setText(_("The data key was rotated."))
-
-    def _rotate_failed(self, error: BaseException) -> None:
-        self.message.setText(failure_message(error))
+        set_error(self.message, _("The data key was rotated."))

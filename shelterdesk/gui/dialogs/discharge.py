@@ -7,6 +7,10 @@ so choosing it is confirmed once more.
 ``discharged(stay_id)`` is the extension point for what follows a discharge:
 the aftercare schedule (phone calls, visits) is added at this step by a later
 issue, connected to this signal. Do not put that work inside this dialog.
+
+The layout is ui/discharge.ui (Qt Designer; ``make forms``). The discharge is
+one store call run by ``gui.operations.run_action``, which announces the
+change (the stay closed, the bed free) to every page.
 """
 
 from __future__ import annotations
@@ -14,27 +18,19 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QLabel,
-    QMessageBox,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QWidget
 
 from shelterdesk.core import codes
 from shelterdesk.core.dates import format_date
-from shelterdesk.core.validation import FieldError, ValidationError
-from shelterdesk.gui.widgets.buttons import action_row
-from shelterdesk.gui.widgets.date_edit import DateEdit
-from shelterdesk.gui.widgets.errors import ErrorForm, error_label, set_error
-from shelterdesk.gui.widgets.pickers import code_combo
-from shelterdesk.gui.widgets.safety_banner import SafetyBanner
+from shelterdesk.core.validation import FieldError
+from shelterdesk.gui import changes
+from shelterdesk.gui.forms.ui_discharge import Ui_DischargeDialog
+from shelterdesk.gui.operations import check, run_action
+from shelterdesk.gui.widgets.errors import FieldErrors, set_error
+from shelterdesk.gui.widgets.questions import ask_yes_no
 from shelterdesk.i18n import _
 from shelterdesk.store import residents as residents_repo
 from shelterdesk.store import rooms, stays
-from shelterdesk.store.errors import StoreError
 
 
 class DischargeDialog(QDialog):
@@ -45,45 +41,41 @@ class DischargeDialog(QDialog):
         self.session = session
         self.db = session.db
         self.stay_id = stay_id
-        self.setWindowTitle(_("Discharge"))
-        self.setMinimumWidth(560)
+        self.ui = Ui_DischargeDialog()
+        self.ui.setupUi(self)
         stay = stays.get_stay(self.db, stay_id)
         self.stay = stay
         # Internal lookup: the screen that opened this dialog audited the view.
         r = residents_repo.get_resident(self.db, stay.resident_id, audit_view=False)
+        self.resident_id = r.id
         room, bed = rooms.bed_label(self.db, stay.bed_id)
-
-        lay = QVBoxLayout(self)
-        head = QLabel(_("Discharge {name} — resident no. {rid}, stay no. {sid}").format(
+        self.ui.heading.setText(_("Discharge {name} — resident no. {rid}, stay no. {sid}").format(
             name=r.display_name or "—", rid=r.id, sid=stay_id))
-        head.setProperty("role", "subtitle")
-        head.setWordWrap(True)
-        lay.addWidget(head)
         where = _("Admitted {d}").format(d=format_date(stay.admitted_on))
         if room:
             where += " · " + _("room {room}, bed {bed}").format(room=room, bed=bed)
-        lay.addWidget(QLabel(where))
-        self.banner = SafetyBanner()
+        self.ui.where.setText(where)
+        self.banner = self.ui.safetyBanner
         self.banner.set_flags(r.safety)
-        lay.addWidget(self.banner)
-
-        self.form = ErrorForm()
-        self.date = DateEdit(value=date.today())
-        self.form.add_field("discharged_on", _("Discharge date"), self.date)
-        self.destination = code_combo(codes.DISCHARGE_DESTINATION, _("— choose —"))
-        self.form.add_field("discharge_destination", _("Destination"), self.destination)
-        self.note = QPlainTextEdit()
-        self.note.setTabChangesFocus(True)
-        self.note.setFixedHeight(80)
-        self.form.add_field("discharge_note", _("Note"), self.note)
-        lay.addLayout(self.form)
-        hint = QLabel(_("Never write her new address here."))
-        hint.setProperty("role", "hint")
-        lay.addWidget(hint)
-        self.error = error_label()
-        lay.addWidget(self.error)
-        row, self.ok_button = action_row(self, _("Discharge"), self.submit)
-        lay.addLayout(row)
+        self.date = self.ui.date
+        self.date.set_value(date.today())
+        self.destination = self.ui.destination
+        self.destination.addItem(_("— choose —"), None)
+        for c in codes.DISCHARGE_DESTINATION:
+            self.destination.addItem(c.display(), c.code)
+        self.note = self.ui.note
+        self.form = FieldErrors()
+        for name, widget, label in (("discharged_on", self.date, self.ui.dateError),
+                                    ("discharge_destination", self.destination,
+                                     self.ui.destinationError),
+                                    ("discharge_note", self.note, self.ui.noteError)):
+            self.form.add(name, label, widget)
+        self.form.clear_errors()
+        self.date.problemChanged.connect(lambda msg: set_error(self.ui.dateError, msg))
+        self.error = self.ui.error
+        set_error(self.error, "")
+        self.ok_button = self.ui.okButton
+        self.ok_button.clicked.connect(self.submit)
         self.date.setFocus()
         if stay.discharged_on is not None:
             set_error(self.error, _("This stay was already closed on {d}.").format(
@@ -91,40 +83,41 @@ class DischargeDialog(QDialog):
             self.ok_button.setEnabled(False)
 
     def _confirm_other(self) -> bool:
-        answer = QMessageBox.question(
+        return ask_yes_no(
             self, _("Destination “Other”"),
             _("“Other” should be rare: the statistics cannot count it. Is none of the listed "
-              "destinations right? Record “Other” anyway?"),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
+              "destinations right? Record “Other” anyway?"))
 
-    def submit(self) -> bool:
+    def _local_errors(self) -> list[FieldError]:
         errors: list[FieldError] = []
         if self.date.problem():
             errors.append(FieldError("discharged_on", self.date.problem()))
         elif self.date.value() is None:
             errors.append(FieldError("discharged_on", _("Discharge date is required.")))
-        dest = self.destination.currentData()
-        if not dest:
+        if not self.destination.currentData():
             errors.append(FieldError("discharge_destination",
                                      _("Discharge destination is required.")))
-        if errors:
-            self.form.show_errors(errors)
-            return False
-        if dest == "other" and not self._confirm_other():
+        return errors
+
+    def submit(self) -> bool:
+        errors = self._local_errors()
+        dest = self.destination.currentData()
+        if not errors and dest == "other" and not self._confirm_other():
             self.destination.setFocus()
             return False
-        try:
-            stays.discharge(self.db, self.stay_id, self.date.value(), dest,
-                            self.note.toPlainText().strip())
-        except ValidationError as e:
-            rest = self.form.show_errors(e.errors)
-            set_error(self.error, "\n".join(x.message for x in rest))
-            return False
-        except StoreError as e:
-            set_error(self.error, str(e))
-            return False
+        when = None if errors else self.date.value()  # value() raises on a bad date
+        note = self.note.toPlainText().strip()
+
+        def discharge() -> None:
+            check(errors)
+            stays.discharge(self.db, self.stay_id, when, dest, note)
+
+        return run_action(self, discharge, forms=[self.form], general=self.error,
+                          changed=changes.change(changes.STAY, changes.BED,
+                                                 resident_id=self.resident_id,
+                                                 stay_id=self.stay_id),
+                          done=self._done)
+
+    def _done(self, _result) -> None:
         self.discharged.emit(self.stay_id)
         self.accept()
-        return True

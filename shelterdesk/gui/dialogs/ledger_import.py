@@ -6,7 +6,9 @@ without writing anything, the person sees the counts and *every* error (row as
 Excel shows it, column, reason) and can fix the ledger in Excel, and Import is
 possible only when there is no error at all. Reading, checking and writing run
 on a worker thread (core.ledger / store.ledger_import never touch a widget);
-the bar moves through a queued signal.
+``run_task(..., reports_progress=True)`` moves the bar on the UI thread. A
+finished import is announced on the change hub (IMPORT): the list and the
+board refresh themselves.
 
 The files are read once, when checked: importing uses exactly what was shown,
 even if the file changes on the stick meanwhile.
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -34,6 +36,8 @@ from PySide6.QtWidgets import (
 )
 
 from shelterdesk.core import ledger
+from shelterdesk.gui import changes
+from shelterdesk.gui.operations import failure_message
 from shelterdesk.gui.tasks import run_task
 from shelterdesk.gui.widgets.errors import error_label, set_error
 from shelterdesk.i18n import _, ngettext
@@ -41,11 +45,6 @@ from shelterdesk.store import ledger_import
 from shelterdesk.store.errors import StoreError
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
-
-
-class _Progress(QObject):
-    """Lives on the UI thread; the worker only emits (queued to the bar)."""
-    moved = Signal(int, int)
 
 
 def _check(session, stays_bytes: bytes, children_bytes: bytes | None, progress):
@@ -128,8 +127,6 @@ class LedgerImportDialog(QDialog):
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.close_button)
         lay.addLayout(buttons)
-        self._progress = _Progress(self)
-        self._progress.moved.connect(self._moved)
         self.stays_path.textChanged.connect(self._files_changed)
         self.children_path.textChanged.connect(self._files_changed)
         account = session.account
@@ -176,9 +173,9 @@ class LedgerImportDialog(QDialog):
             set_error(self.error, _("Choose stays.csv first."))
             return
         self._start(_("Checking…"))
-        relay = self._progress.moved.emit
-        run_task(self, lambda: _check(self.session, stays_bytes, children_bytes, relay),
-                 self._checked, self._failed)
+        session = self.session
+        run_task(self, lambda progress: _check(session, stays_bytes, children_bytes, progress),
+                 self._checked, self._failed, reports_progress=True, on_progress=self._moved)
 
     def _checked(self, result) -> None:
         self._stop()
@@ -220,9 +217,9 @@ class LedgerImportDialog(QDialog):
         plan = self.plan
         self._start(_("Importing…"))
         self.import_button.setEnabled(False)
-        relay = self._progress.moved.emit
-        run_task(self, lambda: ledger_import.apply(self.session, plan, progress=relay),
-                 self._imported, self._failed)
+        session = self.session
+        run_task(self, lambda progress: ledger_import.apply(session, plan, progress=progress),
+                 self._imported, self._failed, reports_progress=True, on_progress=self._moved)
 
     def _imported(self, summary) -> None:
         self._stop()
@@ -244,6 +241,7 @@ class LedgerImportDialog(QDialog):
                 "{n} stays in residence have no bed yet: assign them on the rooms and beds "
                 "board.", len(summary.without_bed)).format(n=len(summary.without_bed))
         self.result_label.setText(text)
+        changes.announce(changes.change(changes.IMPORT))
         self.imported.emit(summary)
 
     def _failed(self, error: BaseException) -> None:
@@ -252,7 +250,9 @@ class LedgerImportDialog(QDialog):
             # The database changed between check and import: show every error.
             self._checked((self.plan or ledger.LedgerPlan(),
                            ledger_import.ImportSummary(errors=list(error.errors))))
-        if isinstance(error, StoreError | ValueError | OSError):
+        if isinstance(error, StoreError | OSError):
+            set_error(self.error, failure_message(error))
+        elif isinstance(error, ValueError):
             set_error(self.error, str(error))
         else:
             set_error(self.error, _("The import failed; nothing was written ({kind}).").format(

@@ -4,6 +4,11 @@ to give a locked-out administrator a new password.
 The code opens the whole database. It is shown in exactly one dialog, never
 written to a file by the program (printing goes to the printer the user
 chooses), and the dialog forgets it when closed.
+
+Layouts: ui/recovery_code.ui and ui/recovery_reset.ui (``make forms``). The
+reset runs on a worker by hand (not ``run_action``): its session is the
+recovery session, which must be locked in the same worker call, and it
+announces nothing (no page is open while it runs).
 """
 
 from __future__ import annotations
@@ -14,27 +19,17 @@ from pathlib import Path
 from PySide6.QtCore import QMarginsF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QWidget
 
 from shelterdesk.core.dates import format_date
+from shelterdesk.core.validation import ValidationError
 from shelterdesk.gui import style
-from shelterdesk.gui.operations import failure_message
+from shelterdesk.gui.forms.ui_recovery_code import Ui_RecoveryCodeDialog
+from shelterdesk.gui.forms.ui_recovery_reset import Ui_RecoveryResetDialog
+from shelterdesk.gui.operations import show_failure
 from shelterdesk.gui.tasks import run_task
-from shelterdesk.gui.widgets.errors import error_label, set_error
-from shelterdesk.gui.widgets.passwords import password_field, password_mismatch
+from shelterdesk.gui.widgets.errors import FieldErrors, set_error
+from shelterdesk.gui.widgets.passwords import password_mismatch
 from shelterdesk.i18n import _
 from shelterdesk.store import accounts as accounts_repo
 from shelterdesk.store import session as sessions
@@ -49,39 +44,21 @@ class RecoveryCodeDialog(QDialog):
     def __init__(self, code: str, parent: QWidget | None = None):
         super().__init__(parent)
         self._code = code
-        self.setWindowTitle(_("Recovery code"))
-        self.setModal(True)
-        lay = QVBoxLayout(self)
-        intro = QLabel(_(
+        self.ui = Ui_RecoveryCodeDialog()
+        self.ui.setupUi(self)
+        self.ui.intro.setText(_(
             "This recovery code opens the database if every administrator has forgotten "
             "their password. It is shown only this once.\n\n"
             "Print it, seal it in an envelope and keep the envelope locked away. "
-            "Do not copy it into a file, an e-mail or a phone."), self)
-        intro.setWordWrap(True)
-        lay.addWidget(intro)
-        self.code_label = QLabel(code, self)
+            "Do not copy it into a file, an e-mail or a phone."))
+        self.code_label = self.ui.code
         self.code_label.setObjectName("secret")
         self.code_label.setFont(style.fixed_font(15))
-        self.code_label.setWordWrap(True)
-        self.code_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        lay.addWidget(self.code_label)
-        row = QHBoxLayout()
-        self.print_button = QPushButton(_("Print…"), self)
+        self.code_label.setText(code)
+        self.print_button = self.ui.printButton
         self.print_button.clicked.connect(self.print_with_dialog)
-        row.addWidget(self.print_button)
-        row.addStretch(1)
-        lay.addLayout(row)
-        self.sealed = QCheckBox(_("I have printed it and sealed it in an envelope"), self)
-        lay.addWidget(self.sealed)
-        self.buttons = QDialogButtonBox(self)
-        self.continue_button = self.buttons.addButton(_("Continue"),
-                                                      QDialogButtonBox.ButtonRole.AcceptRole)
-        self.continue_button.setEnabled(False)
-        self.sealed.toggled.connect(self.continue_button.setEnabled)
-        self.buttons.accepted.connect(self.accept)
-        lay.addWidget(self.buttons)
-        self.resize(620, 360)
+        self.sealed = self.ui.sealed
+        self.continue_button = self.ui.continueButton
 
     def print_with_dialog(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -154,53 +131,30 @@ class RecoveryResetDialog(QDialog):
         self._kdf = kdf
         self.session = None
         self._accounts = []
-        self.setWindowTitle(_("Use recovery code"))
-        self.setModal(True)
-        lay = QVBoxLayout(self)
-        self.pages = QStackedWidget(self)
-        lay.addWidget(self.pages)
-
-        # page 1: the code
-        p1 = QWidget(self)
-        f1 = QVBoxLayout(p1)
-        hint = QLabel(_("Type the recovery code from the sealed envelope (52 letters and "
-                        "digits; dashes and spaces are optional)."), p1)
-        hint.setWordWrap(True)
-        f1.addWidget(hint)
-        self.code = QLineEdit(p1)
+        self.ui = Ui_RecoveryResetDialog()
+        self.ui.setupUi(self)
+        self.pages = self.ui.pages
+        self.pages.setCurrentIndex(0)
+        self.code = self.ui.code
         self.code.setFont(style.fixed_font(12))
         self.code.returnPressed.connect(self.open_with_code)
-        f1.addWidget(self.code)
-        self.code_error = error_label(p1)
-        f1.addWidget(self.code_error)
-        self.open_button = QPushButton(_("Open"), p1)
+        self.code_error = self.ui.codeError
+        self.open_button = self.ui.openButton
         self.open_button.clicked.connect(self.open_with_code)
-        f1.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignRight)
-        self.pages.addWidget(p1)
-
-        # page 2: choose an administrator, new password
-        p2 = QWidget(self)
-        f2 = QFormLayout(p2)
-        self.account = QComboBox(p2)
-        f2.addRow(_("Administrator account"), self.account)
-        self.password = password_field(p2)
-        f2.addRow(_("New password"), self.password)
-        self.password_error = error_label(p2)
-        f2.addRow("", self.password_error)
-        self.password2 = password_field(p2)
+        self.account = self.ui.account
+        self.password = self.ui.password
+        self.password_error = self.ui.passwordError
+        self.password2 = self.ui.password2
         self.password2.returnPressed.connect(self.set_password)
-        f2.addRow(_("Repeat the new password"), self.password2)
-        self.password2_error = error_label(p2)
-        f2.addRow("", self.password2_error)
-        self.set_button = QPushButton(_("Set the password"), p2)
+        self.password2_error = self.ui.password2Error
+        self.set_button = self.ui.setButton
         self.set_button.clicked.connect(self.set_password)
-        f2.addRow("", self.set_button)
-        self.pages.addWidget(p2)
-
-        cancel = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        cancel.rejected.connect(self.reject)
-        lay.addWidget(cancel)
-        self.resize(560, 260)
+        self.errors = FieldErrors()
+        self.errors.add("new_password", self.password_error, self.password)
+        self.errors.add("password2", self.password2_error, self.password2)
+        self.errors.clear_errors()
+        set_error(self.code_error, "")
+        self.code.setFocus()
 
     def open_with_code(self) -> None:
         code = self.code.text().strip()
@@ -232,20 +186,15 @@ class RecoveryResetDialog(QDialog):
 
     def _open_failed(self, error: BaseException) -> None:
         self.open_button.setEnabled(True)
-        set_error(self.code_error, failure_message(error))
+        show_failure(self, error, general=self.code_error)
 
     def set_password(self) -> None:
-        set_error(self.password_error, "")
-        set_error(self.password2_error, "")
         pw, pw2 = self.password.text(), self.password2.text()
-        problems = accounts_repo.check_password(pw, "new_password")
+        problems = accounts_repo.check_password(pw, "new_password")[:1] or password_mismatch(pw, pw2)
         if problems:
-            set_error(self.password_error, problems[0].message)
+            show_failure(self, ValidationError(problems), [self.errors])
             return
-        mismatch = password_mismatch(pw, pw2)
-        if mismatch:
-            set_error(self.password2_error, mismatch[0].message)
-            return
+        self.errors.clear_errors()
         index = self.account.currentIndex()
         if index < 0 or self.session is None:
             return
@@ -272,8 +221,7 @@ class RecoveryResetDialog(QDialog):
 
     def _set_failed(self, error: BaseException) -> None:
         self.set_button.setEnabled(True)
-        msg = getattr(error, "errors", None)
-        set_error(self.password_error, msg[0].message if msg else failure_message(error))
+        show_failure(self, error, [self.errors], self.password_error)
 
     def done(self, result: int) -> None:
         if self.session is not None:

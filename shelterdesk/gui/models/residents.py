@@ -90,6 +90,10 @@ class ResidentsModel(QAbstractTableModel):
             self.rows.extend(page)
             self.endInsertRows()
 
+    def db_open(self) -> bool:
+        """False after :meth:`forget` (the window locked) or when the connection closed."""
+        return self._db is not None and self._db.is_open
+
     def forget(self) -> None:
         """Drop every row (on lock): nothing of the data stays in memory here."""
         self.beginResetModel()

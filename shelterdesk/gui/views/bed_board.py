@@ -9,6 +9,11 @@ number, never by her legal name. Only administrators change the setting.
 Moving a resident moves her stay to another bed; her companion children
 belong to the stay and so move with her. Out-of-service rooms are shown greyed
 and offer no beds.
+
+The board refreshes itself from the change hub (gui/changes.py) when a bed, a
+stay or a setting changed or an import ran; its own move announces a BED
+change, so the residents list follows without anyone calling it. The move
+dialog's layout is ui/move_bed.ui (``make forms``).
 """
 
 from __future__ import annotations
@@ -21,7 +26,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QListWidget,
     QListWidgetItem,
     QPushButton,
     QTreeWidget,
@@ -30,7 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shelterdesk.gui.widgets.buttons import action_row
+from shelterdesk.gui import changes
+from shelterdesk.gui.forms.ui_move_bed import Ui_MoveBedDialog
+from shelterdesk.gui.operations import run_action
 from shelterdesk.gui.widgets.errors import error_label, set_error
 from shelterdesk.gui.widgets.rows import roomy
 from shelterdesk.gui.widgets.safety_banner import safety_lines
@@ -38,7 +44,6 @@ from shelterdesk.i18n import _, ngettext
 from shelterdesk.store import residents as residents_repo
 from shelterdesk.store import rooms, stays
 from shelterdesk.store import settings as settings_repo
-from shelterdesk.store.errors import StoreError
 
 FREE_BG = QColor("#e3f4e1")
 OUT_OF_SERVICE_FG = QColor("#9a9a9a")
@@ -49,11 +54,11 @@ COL_BED, COL_OCCUPANT, COL_CHILDREN, COL_SAFETY, COL_STATUS = range(5)
 
 
 class BedBoard(QWidget):
-    """The board. Construct with the session; ``refresh()`` after changes
-    made elsewhere (the main window calls it when the page is shown)."""
+    """The board. Construct with the session; it refreshes itself on the
+    changes it shows (BED, STAY, SETTINGS, IMPORT)."""
 
     #: "Open her record" (resident_id).
-    openResident = Signal(int)
+    openRecord = Signal(int)
     #: A resident was moved (stay_id).
     moved = Signal(int)
 
@@ -100,7 +105,14 @@ class BedBoard(QWidget):
         lay.addLayout(row)
         self.error = error_label()
         lay.addWidget(self.error)
+        self.setFocusProxy(self.tree)
         self.refresh()
+        changes.hub().changed.connect(self._on_change)
+
+    def _on_change(self, change: changes.Change) -> None:
+        if self.db.is_open and change.touches(changes.BED, changes.STAY, changes.SETTINGS,
+                                              changes.IMPORT):
+            self.refresh()
 
     # -- content -----------------------------------------------------------------
     def shows_alias(self) -> bool:
@@ -229,7 +241,7 @@ class BedBoard(QWidget):
     def _open_selected(self) -> None:
         rid = self._selected(ROLE_RESIDENT)
         if rid is not None:
-            self.openResident.emit(rid)
+            self.openRecord.emit(rid)
 
     def move_selected(self) -> None:
         stay_id = self._selected(ROLE_STAY)
@@ -241,16 +253,14 @@ class BedBoard(QWidget):
         self.move_dialog = dlg
 
     def _after_move(self, stay_id: int, bed_id: int) -> None:
-        self.refresh()
+        """The hub has already refreshed the board; follow her to the new bed."""
         self.select_bed(bed_id)
         self.moved.emit(stay_id)
 
     def _toggle_alias(self, on: bool) -> None:
-        try:
-            settings_repo.update(self.session, {settings_repo.BOARD_SHOWS_ALIAS: on})
-        except StoreError as e:
-            set_error(self.error, str(e))
-        self.refresh()
+        if not run_action(self, lambda: settings_repo.update(self.session, {settings_repo.BOARD_SHOWS_ALIAS: on}),
+                          general=self.error, changed=changes.change(changes.SETTINGS)):
+            self.refresh()  # put the switch back
 
 
 class MoveBedDialog(QDialog):
@@ -262,20 +272,19 @@ class MoveBedDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.stay_id = stay_id
-        self.setWindowTitle(_("Move to another bed"))
+        self.ui = Ui_MoveBedDialog()
+        self.ui.setupUi(self)
         s = stays.get_stay(session.db, stay_id)
+        self.resident_id = s.resident_id
         room, bed = rooms.bed_label(session.db, s.bed_id)
-        lay = QVBoxLayout(self)
         n = len(s.child_ids)
         text = _("Stay no. {id}, now in room {room}, bed {bed}.").format(
             id=stay_id, room=room or "—", bed=bed or "—")
         if n:
             text += " " + ngettext("Her child moves with her.",
                                    "Her {n} children move with her.", n).format(n=n)
-        info = QLabel(text)
-        info.setWordWrap(True)
-        lay.addWidget(info)
-        self.beds = QListWidget()
+        self.ui.info.setText(text)
+        self.beds = self.ui.beds
         for b in rooms.free_beds(session.db):
             kind = _("family room") if b.family_room else _("single room")
             item = QListWidgetItem(_("Room {room}, bed {bed} ({kind})").format(
@@ -287,14 +296,11 @@ class MoveBedDialog(QDialog):
         if self.beds.count() and self.beds.currentRow() < 0:
             self.beds.setCurrentRow(0)
         self.beds.itemActivated.connect(lambda _i: self.move())
-        lay.addWidget(self.beds, 1)
-        self.error = error_label()
-        if not self.beds.count():
-            set_error(self.error, _("No bed is free."))
-        lay.addWidget(self.error)
-        row, self.move_button = action_row(self, _("Move"), self.move)
+        self.error = self.ui.error
+        set_error(self.error, "" if self.beds.count() else _("No bed is free."))
+        self.move_button = self.ui.moveButton
+        self.move_button.clicked.connect(self.move)
         self.move_button.setEnabled(self.beds.count() > 0)
-        lay.addLayout(row)
         self.beds.setFocus()
 
     def choose(self, bed_id: int) -> bool:
@@ -305,18 +311,18 @@ class MoveBedDialog(QDialog):
         return False
 
     def move(self) -> bool:
+        """One store call; a bed taken meanwhile (ValidationError) or a closed
+        stay (StoreError) is shown in the dialog's error line."""
         item = self.beds.currentItem()
         if item is None:
             return False
         bed_id = item.data(Qt.ItemDataRole.UserRole)
-        try:
-            stays.move_bed(self.session.db, self.stay_id, bed_id)
-        except StoreError as e:
-            set_error(self.error, str(e))
-            return False
-        except ValueError as e:  # ValidationError: the bed was taken meanwhile
-            set_error(self.error, str(e))
-            return False
+        return run_action(self, lambda: stays.move_bed(self.session.db, self.stay_id, bed_id),
+                          general=self.error,
+                          changed=changes.change(changes.BED, resident_id=self.resident_id,
+                                                 stay_id=self.stay_id),
+                          done=lambda _r: self._moved(bed_id))
+
+    def _moved(self, bed_id: int) -> None:
         self.moved.emit(self.stay_id, bed_id)
         self.accept()
-        return True

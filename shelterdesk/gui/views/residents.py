@@ -4,6 +4,10 @@ Keyboard first: Ctrl+F jumps to the search box, Down moves into the table,
 Enter (in the table or the search box) opens the selected resident, Esc in the
 search box clears it. Search waits for a short pause in typing (debounce) so a
 fast typist does not queue a query per keystroke.
+
+The list refreshes itself when the change hub (gui/changes.py) says a
+resident, a stay or a bed changed, or an import ran; nobody else calls
+:meth:`ResidentsPage.refresh`.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shelterdesk.gui import changes
 from shelterdesk.gui.models.residents import (
     COL_KANA,
     COL_NAME,
@@ -57,9 +62,9 @@ class ResidentsTable(QTableView):
 
 
 class ResidentsPage(QWidget):
-    """Emits ``open_resident(resident_id)``."""
+    """Emits ``openRecord(resident_id)``."""
 
-    open_resident = Signal(int)
+    openRecord = Signal(int)
 
     def __init__(self, db, parent: QWidget | None = None, *, today: date | None = None):
         super().__init__(parent)
@@ -111,6 +116,8 @@ class ResidentsPage(QWidget):
         self.table.doubleClicked.connect(self._open_index)
         self.model.modelReset.connect(self._after_reset)
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+        self.setFocusProxy(self.search)  # the page's first field
+        changes.hub().changed.connect(self._on_change)
 
         # Enabling sorting asks the model to sort by the indicator: the first load.
         self.table.setSortingEnabled(True)
@@ -141,7 +148,7 @@ class ResidentsPage(QWidget):
 
     def _open_index(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.open_resident.emit(int(self.model.data(index, RESIDENT_ID_ROLE)))
+            self.openRecord.emit(int(self.model.data(index, RESIDENT_ID_ROLE)))
 
     def open_current(self) -> None:
         self._open_index(self.table.currentIndex())
@@ -149,6 +156,11 @@ class ResidentsPage(QWidget):
     def refresh(self) -> None:
         """Re-read the current page (after an intake or a discharge elsewhere)."""
         self.model.reload()
+
+    def _on_change(self, change: changes.Change) -> None:
+        if self.model.db_open() and change.touches(changes.RESIDENT, changes.STAY,
+                                                   changes.BED, changes.IMPORT):
+            self.refresh()
 
     def forget(self) -> None:
         self.model.forget()

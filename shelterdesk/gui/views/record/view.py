@@ -181,9 +181,8 @@ class RecordView(QWidget):
         dialog.open()
 
     def _after_discharge(self, stay_id: int) -> None:
-        # Until the dialog announces its own change (shell branch), the record does.
-        changes.announce(changes.change(changes.STAY, changes.BED,
-                                        resident_id=self.record.resident_id, stay_id=stay_id))
+        """The dialog announced the change (the record reloads from the hub);
+        the stay's end is passed on for the features that follow a discharge."""
         self.discharged.emit(stay_id)
 
     def move_bed(self) -> None:
@@ -192,14 +191,8 @@ class RecordView(QWidget):
             return
         from shelterdesk.gui.views.bed_board import MoveBedDialog
         dialog = MoveBedDialog(self.session, s.id, self)
-        dialog.moved.connect(self._after_move)
         self.move_dialog = dialog
         dialog.open()
-
-    def _after_move(self, stay_id: int, _bed_id: int | None) -> None:
-        # Until the dialog announces its own change (shell branch), the record does.
-        changes.announce(changes.change(changes.BED, resident_id=self.record.resident_id,
-                                        stay_id=stay_id))
 
     def print_document(self, doc: str) -> None:
         s = self.record.selected_stay() or self.record.current_stay()
