@@ -106,7 +106,7 @@ def test_her_record_opens_from_the_board_and_closes_back_to_it(qtbot, session):
     board.select_bed(bed_id(db, "201", "A"))
     board.open_button.click()
     assert window.current_page() == window.RECORD
-    assert window.pages[window.RECORD].resident.id == s.resident_id
+    assert window.pages[window.RECORD].record.resident_id == s.resident_id
     window.pages[window.RECORD].back_button.click()
     assert window.current_page() == "beds"
     assert window.RECORD not in window.pages
