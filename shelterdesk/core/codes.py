@@ -183,6 +183,13 @@ ROLE = _list(
     ("admin", N_("Administrator"), "管理者"),
 )
 
+#: Who works with what, cumulative as the navigation and her record's tabs are:
+#: each set also holds the roles of the sets below it.
+EVERYONE = frozenset({"intake", "caseworker", "manager", "admin"})
+CASEWORK = frozenset({"caseworker", "manager", "admin"})      # plans, aftercare, case notes
+MANAGEMENT = frozenset({"manager", "admin"})                  # reports, the audit log
+ADMINISTRATION = frozenset({"admin"})                         # accounts, settings
+
 PROTECTION_ORDER = _list(
     "protection_order",
     ("none", N_("None"), "なし"),

@@ -37,19 +37,15 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
+from shelterdesk.core.codes import ADMINISTRATION, EVERYONE
 from shelterdesk.i18n import N_
 from shelterdesk.store.ledger_import import IMPORT_ROLES
 
 if TYPE_CHECKING:
     from shelterdesk.core.models import Account
     from shelterdesk.gui.main_window import MainWindow
-    from shelterdesk.store.access import Session
+    from shelterdesk.store.session import Session
 
-#: Role sets, cumulative as the navigation is: each line also sees the one above.
-EVERYONE = frozenset({"intake", "caseworker", "manager", "admin"})
-CASEWORK = frozenset({"caseworker", "manager", "admin"})
-MANAGEMENT = frozenset({"manager", "admin"})
-ADMINISTRATION = frozenset({"admin"})
 #: Who may import the Excel ledger (decided by the store).
 LEDGER_IMPORT = frozenset(IMPORT_ROLES)
 

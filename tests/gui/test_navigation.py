@@ -7,6 +7,7 @@ from intake_helpers import admit_sample, bed_id
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from shelterdesk.core import codes
 from shelterdesk.gui import features
 from shelterdesk.gui.main_window import MainWindow
 from shelterdesk.gui.models.residents import COL_ROOM
@@ -66,7 +67,7 @@ def test_roles_of_a_future_feature_are_one_entry(qtbot, session):
     """A caseworkers' page is one entry with CASEWORK roles: intake staff do
     not see it, an administrator does."""
     from PySide6.QtWidgets import QLabel
-    plans = features.Feature("plans", "Residents", features.CASEWORK,
+    plans = features.Feature("plans", "Residents", codes.CASEWORK,
                              lambda s, w: QLabel("plans", w.stack))
     listed = (*features.FEATURES, plans)
     desk = MainWindow(_intake_session(session), session.db.path, idle_ms=60_000,

@@ -5,7 +5,7 @@ its title (marked with N_, translated when the page is built) and the roles
 that may see it (None: everyone who may open her record). A caseworker's tab
 (the independence plan, children's support, aftercare, case notes) is one
 more module and one more line here, e.g.
-``RecordTabEntry(PlanTab, N_("Plan"), CASEWORK)``.
+``RecordTabEntry(PlanTab, N_("Plan"), codes.CASEWORK)``.
 """
 
 from __future__ import annotations
@@ -19,9 +19,6 @@ from shelterdesk.gui.views.record.profile import ProfileTab
 from shelterdesk.gui.views.record.safety import SafetyTab
 from shelterdesk.gui.views.record.stays import StaysTab
 from shelterdesk.i18n import N_
-
-#: The roles that work with her plans, aftercare and case notes.
-CASEWORK = frozenset({"caseworker", "manager", "admin"})
 
 
 @dataclass(frozen=True)
