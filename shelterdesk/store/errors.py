@@ -38,3 +38,15 @@ class Forbidden(StoreError):
 
 class Conflict(StoreError):
     pass
+
+
+class OutputRefused(StoreError):
+    """A path chosen for output that the program will not write."""
+
+
+class ProtectedPath(OutputRefused):
+    """A database, key file, backup or lockout file: never overwritten."""
+
+
+class OutputExists(OutputRefused):
+    """An existing file, replaced only when the person said so (``--force``)."""

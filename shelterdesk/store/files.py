@@ -6,6 +6,11 @@ file (vault), the lockout file (throttle), saved PDFs (printing, previews)
 all go through :func:`write_atomic`, so a crash or a full disk leaves the old
 file or the new one, never a mix. Nothing here writes personal data in the
 clear by itself; callers decide what is written where.
+
+A path a *person* chose (``print --out``, the save dialog, and every export,
+report and backup to come) goes through :func:`check_output_path` /
+:func:`write_output` first: an existing file is replaced only when forced,
+and a database, key file, backup or lockout file never (issue 8).
 """
 
 from __future__ import annotations
@@ -13,11 +18,28 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import stat
+from collections.abc import Iterable
 from pathlib import Path
+
+from shelterdesk.i18n import _
+from shelterdesk.store.errors import OutputExists, OutputRefused, ProtectedPath
 
 #: The files that make up one database on disk: the database, SQLite's WAL
 #: and shared-memory files, the key slots and their previous copy.
 DATABASE_FILE_SUFFIXES = ("", "-wal", "-shm", ".keys", ".keys.bak")
+
+#: The login throttle's files beside a database (store.throttle).
+LOCKOUT_SUFFIXES = (".lockout", ".lockout.lock")
+
+#: Names that belong to a database whether or not the database exists.
+_PROTECTED_NAME_SUFFIXES = ("-wal", "-shm", "-journal", ".keys", ".keys.bak", *LOCKOUT_SUFFIXES)
+
+#: The start of a plain SQLite file, and the marker in our key-slot file.
+SQLITE_HEADER = b"SQLite format 3\x00"
+KEY_FILE_MAGIC = b"shelterdesk-keyslots"
+#: SQLCipher writes whole pages; an encrypted database is a multiple of this.
+_PAGE = 1024
 
 
 def write_atomic(path: Path, data: bytes, keep_previous: bool = False) -> None:
@@ -81,3 +103,82 @@ def remove_database_files(db_path: Path) -> None:
         p = Path(str(db_path) + suffix)
         if p.exists():
             p.unlink()
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.normcase(str(a)) == os.path.normcase(str(b))
+
+
+def _looks_like_database(path: Path) -> bool:
+    """An existing file that is (part of) a database, whatever its name:
+    a database's companions beside it, a SQLite header, our key-file marker,
+    the lockout file's shape, or whole pages of noise (an encrypted database
+    whose key file is elsewhere; a PDF starts with ``%PDF``)."""
+    if any(Path(str(path) + s).exists() for s in ("-wal", "-shm", ".keys", ".keys.bak")):
+        return True
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+        size = os.stat(path).st_size
+    except OSError:
+        return False
+    if head.startswith(SQLITE_HEADER) or KEY_FILE_MAGIC in head:
+        return True
+    if head.lstrip().startswith(b"{") and b'"failures"' in head:  # a lockout file
+        return True
+    return size >= 4096 and size % _PAGE == 0 and not head.startswith(b"%PDF")
+
+
+def check_output_path(path: Path, *, force: bool = False,
+                      protect: Iterable[Path] = ()) -> Path:
+    """The path to write a file a person asked for, or an :class:`OutputRefused`.
+
+    Every writer at a user-chosen path (printing, saving, and every export,
+    report and backup to come) calls this (or :func:`write_output`) first.
+    An existing file is replaced only with ``force`` (the CLI's ``--force``; the
+    save dialog asks before returning a path). A database, its ``-wal``/``-shm``,
+    its key file and that file's copy, a lockout file or a backup is *never*
+    replaced, force or not: recognised by name, by content, by the companions
+    beside it, and by resolving links and comparing with ``protect`` (the open
+    database's path). Returns the resolved path (a link is followed, so what is
+    written is what was checked)."""
+    path = Path(path)
+    resolved = path.resolve()
+    protected = _("{name} belongs to a ShelterDesk database (database, key file, backup or "
+                  "lockout file) and is never overwritten. Choose another file name.").format(
+        name=path.name)
+    for candidate in {path, resolved}:
+        if candidate.name.endswith(_PROTECTED_NAME_SUFFIXES):
+            raise ProtectedPath(protected)
+    for db in protect:
+        for suffix in DATABASE_FILE_SUFFIXES + LOCKOUT_SUFFIXES:
+            if _same_file(resolved, Path(str(db) + suffix)):
+                raise ProtectedPath(protected)
+    if os.path.lexists(resolved):
+        try:
+            mode = os.stat(resolved).st_mode
+        except OSError as e:
+            raise OutputRefused(_("{name} cannot be written: {reason}").format(
+                name=path.name, reason=e.strerror or e.__class__.__name__)) from None
+        if not stat.S_ISREG(mode):
+            raise OutputRefused(_("{name} is not a regular file; choose a file name.").format(
+                name=path.name))
+        if _looks_like_database(resolved):
+            raise ProtectedPath(protected)
+        if not force:
+            raise OutputExists(_("{name} already exists; it was not replaced.").format(
+                name=path.name))
+    if not resolved.parent.is_dir():
+        raise OutputRefused(_("The folder {path} does not exist.").format(path=path.parent))
+    return resolved
+
+
+def write_output(path: Path, data: bytes, *, force: bool = False,
+                 protect: Iterable[Path] = ()) -> Path:
+    """:func:`check_output_path`, then :func:`write_atomic`. Returns where it wrote."""
+    target = check_output_path(path, force=force, protect=protect)
+    write_atomic(target, data)
+    return target
