@@ -64,20 +64,24 @@ def read_password(prompt: str, confirm: bool = False) -> str:
     return pw
 
 
-def unlock(args: argparse.Namespace):
+def unlock(args: argparse.Namespace, *, damaged_ok: bool = False):
     """A session for ``args.user`` on ``args.db``; the caller locks it.
 
-    A missing file is a failure, never a new database; a throttled login is
-    refused before the password is read."""
+    A missing file is a failure, never a new database; a folder, a device or a
+    FIFO is refused in one line; a throttled login is refused before the
+    password is read. ``damaged_ok``: verify only (see store.session.unlock)."""
     from shelterdesk.store import session as sessions
+    from shelterdesk.store.database import check_file_type
     path = Path(args.db)
     if not path.exists():
         raise Failure(_("There is no database at {path}.").format(path=path))
+    check_file_type(path)
     wait = sessions.wait_seconds(path)
     if wait > 0:
         raise Failure(_("Too many failed logins; try again in {n} seconds.").format(
             n=int(wait) + 1))
-    return sessions.unlock(path, args.user, read_password(_("Password: ")))
+    return sessions.unlock(path, args.user, read_password(_("Password: ")),
+                           damaged_ok=damaged_ok)
 
 
 def run_command(func, args: argparse.Namespace) -> int:

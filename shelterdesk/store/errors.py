@@ -50,3 +50,11 @@ class ProtectedPath(OutputRefused):
 
 class OutputExists(OutputRefused):
     """An existing file, replaced only when the person said so (``--force``)."""
+
+
+class DiskFull(StoreError):
+    """No space left (ENOSPC, EDQUOT, SQLITE_FULL): free space, nothing is damaged."""
+
+
+class ReadOnlyLocation(StoreError):
+    """The folder cannot be written (EROFS, EACCES/EPERM on write): another folder."""

@@ -16,6 +16,7 @@ and a database, key file, backup or lockout file never (issue 8).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 import stat
@@ -23,7 +24,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from shelterdesk.i18n import _
-from shelterdesk.store.errors import OutputExists, OutputRefused, ProtectedPath
+from shelterdesk.store.errors import (
+    DiskFull,
+    OutputExists,
+    OutputRefused,
+    ProtectedPath,
+    ReadOnlyLocation,
+    StoreError,
+)
 
 #: The files that make up one database on disk: the database, SQLite's WAL
 #: and shared-memory files, the key slots and their previous copy.
@@ -182,3 +190,47 @@ def write_output(path: Path, data: bytes, *, force: bool = False,
     target = check_output_path(path, force=force, protect=protect)
     write_atomic(target, data)
     return target
+
+
+# -- full and read-only disks (issue 8, item 4) --------------------------------------
+
+_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+_READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
+#: Below this much free space a login is not attempted: it writes an audit row
+#: (or a failed-login record), and both must be possible whatever the password.
+MIN_FREE_BYTES = 1024 * 1024
+
+
+def disk_full(where: Path) -> DiskFull:
+    return DiskFull(_("The disk holding {path} is full. Free some space (or choose a folder on "
+                      "another disk) and try again; nothing was changed.").format(path=where))
+
+
+def read_only(where: Path) -> ReadOnlyLocation:
+    return ReadOnlyLocation(_("{path} cannot be written (a read-only disk or no permission). "
+                              "Choose another folder, or ask for write permission; nothing "
+                              "was changed.").format(path=where))
+
+
+def disk_problem(e: OSError, where: Path) -> StoreError | None:
+    """The sentence for a full or read-only disk, or None for another error."""
+    if e.errno in _FULL:
+        return disk_full(where)
+    if e.errno in _READ_ONLY:
+        return read_only(where)
+    return None
+
+
+def writable_problem(folder: Path) -> StoreError | None:
+    """Why nothing can be written in ``folder`` now (full, read-only), or None.
+    Asked before a password is tried, so the answer never depends on it."""
+    folder = Path(folder)
+    try:
+        st = os.statvfs(folder)
+    except (AttributeError, OSError):  # Windows, or a folder that is gone
+        return None
+    if st.f_flag & getattr(os, "ST_RDONLY", 1) or not os.access(folder, os.W_OK):
+        return read_only(folder)
+    if st.f_bavail * st.f_frsize < MIN_FREE_BYTES:
+        return disk_full(folder)
+    return None

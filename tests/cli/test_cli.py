@@ -193,3 +193,28 @@ def test_damaged_database_is_one_line(db_path):
     r = run("verify", "--db", str(db_path), "--user", "admin", stdin="correct horse 1\n")
     assert r.returncode == 1
     assert "damaged" in _one_line(r.stderr)
+
+
+def _flip(db_path: Path, page: int) -> None:
+    raw = bytearray(db_path.read_bytes())
+    raw[page * 4096 + 200] ^= 0x01
+    db_path.write_bytes(bytes(raw))
+
+
+@pytest.mark.parametrize("page", [3, 13, 27])
+def test_verify_reports_every_check_on_a_damaged_page(db_path, page):
+    """Issue 8, item 3: no traceback; every check has its line; exit 1; and
+    any other command stops with one line naming the page, writing nothing."""
+    _flip(db_path, page)
+    before = db_path.read_bytes()
+    p = run("verify", "--db", str(db_path), "--user", "admin", stdin=PASSWORD + "\n")
+    assert p.returncode == 1, p.stderr
+    assert p.stderr == ""
+    lines = p.stdout.splitlines()
+    assert [ln.split(":")[0] for ln in lines] == ["cipher_integrity_check", "integrity_check",
+                                                   "foreign_key_check", "audit_chain"]
+    assert lines[0] == f"cipher_integrity_check: damaged page {page + 1}"
+    p = run("residents", "--db", str(db_path), "--user", "admin", stdin=PASSWORD + "\n")
+    assert p.returncode == 1 and p.stdout == ""
+    assert f"damaged at page {page + 1}: run verify" in _one_line(p.stderr)
+    assert db_path.read_bytes() == before
