@@ -197,7 +197,8 @@ class Database:
         if path.exists() or Path(str(path) + "-wal").exists():
             raise DatabaseExists(_("A database already exists at {path}; it was not "
                                    "touched.").format(path=path))
-        path.parent.mkdir(parents=True, exist_ok=True)
+        # A folder made for the database is its owner's alone (issue 8, item 11).
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # Encrypted, but nobody else's business either: made owner-only before
         # SQLite opens it (SQLite gives the -wal and -shm files the same mode).
         # O_EXCL: never open over a file that appeared meanwhile.

@@ -39,7 +39,7 @@ def created(tmp_path_factory):
     folder = tmp_path_factory.mktemp("cli")
     db = folder / "new.db"
     p = run("init", "--db", str(db), "--facility", "テスト施設（架空）", "--capacity", "12",
-            "--admin", "boss", stdin="init password 1\n")
+            "--admin", "boss", stdin="init password 1\ninit password 1\n")
     return db, p
 
 
@@ -72,7 +72,7 @@ def test_init_refuses_an_existing_database(created):
     db, _ = created
     before = db.read_bytes()
     p = run("init", "--db", str(db), "--facility", "x", "--capacity", "3", "--admin", "boss",
-            stdin="another pass 1\n")
+            stdin="another pass 1\nanother pass 1\n")
     assert p.returncode == 1
     assert "already exists" in _one_line(p.stderr)
     assert db.read_bytes() == before
@@ -80,7 +80,7 @@ def test_init_refuses_an_existing_database(created):
 
 def test_verify_on_the_new_database(created):
     db, _ = created
-    p = run("verify", "--db", str(db), "--user", "boss", stdin="init password 1\n")
+    p = run("verify", "--db", str(db), "--user", "boss", stdin="init password 1\ninit password 1\n")
     assert p.returncode == 0, p.stderr
     assert p.stdout.splitlines() == ["cipher_integrity_check: ok", "integrity_check: ok",
                                      "foreign_key_check: ok", "audit_chain: ok"]
@@ -88,16 +88,16 @@ def test_verify_on_the_new_database(created):
 
 def test_demo(tmp_path):
     db = tmp_path / "demo.db"
-    p = run("demo", "--db", str(db), stdin="demo pass 123\n")
+    p = run("demo", "--db", str(db), stdin="demo pass 123\ndemo pass 123\n")
     assert p.returncode == 0, p.stderr
     assert "admin" in p.stdout
     p = run("residents", "--db", str(db), "--user", "admin", "--view", "all",
-            stdin="demo pass 123\n")
+            stdin="demo pass 123\ndemo pass 123\n")
     assert p.returncode == 0, p.stderr
     rows = p.stdout.splitlines()
     assert rows[0].split("\t") == ["stay_id", "resident_id", "name", "admitted", "discharged"]
     assert len(rows) > 20  # about two years of history
-    p = run("demo", "--db", str(db), stdin="demo pass 123\n")
+    p = run("demo", "--db", str(db), stdin="demo pass 123\ndemo pass 123\n")
     assert p.returncode == 1
     _one_line(p.stderr)
 
