@@ -56,7 +56,11 @@ def _stdin_line() -> str | None:
     """One line of standard input as text; bytes that are not UTF-8 are a
     failure of their own (never a traceback, and before any login is looked
     up, so the answer is the same for every login)."""
-    raw = sys.stdin.buffer.readline(MAX_PASSWORD_BYTES + 2)
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text stream put in place (tests, embedding)
+        line = sys.stdin.readline(MAX_PASSWORD_BYTES + 2)
+        return line.rstrip("\r\n") if line else None
+    raw = stream.readline(MAX_PASSWORD_BYTES + 2)
     if not raw:
         return None
     try:

@@ -234,3 +234,38 @@ def writable_problem(folder: Path) -> StoreError | None:
     if st.f_bavail * st.f_frsize < MIN_FREE_BYTES:
         return disk_full(folder)
     return None
+
+
+#: The largest file the program reads as input (a ledger export is a few MB).
+MAX_INPUT_BYTES = 200 * 1024 * 1024
+
+
+def read_input_file(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of a file a person gave as input (a ledger, an import):
+    a regular file only (a FIFO would hang, ``/dev/zero`` never ends), checked
+    before it is opened, and read with a bound. Raises StoreError with one
+    sentence."""
+    path = Path(path)
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        raise StoreError(_("{path} cannot be read: {reason}").format(
+            path=path, reason=e.strerror or e.__class__.__name__)) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise StoreError(_("{path} is a folder, not a file.").format(path=path))
+    if not stat.S_ISREG(st.st_mode):
+        raise StoreError(_("{path} is not a regular file (a device or a pipe).").format(
+            path=path))
+    too_big = StoreError(_("{path} is larger than {n} MB; this is not a file to import.").format(
+        path=path, n=limit // (1024 * 1024)))
+    if st.st_size > limit:
+        raise too_big
+    try:
+        with open(path, "rb") as f:
+            data = f.read(limit + 1)
+    except OSError as e:
+        raise StoreError(_("{path} cannot be read: {reason}").format(
+            path=path, reason=e.strerror or e.__class__.__name__)) from None
+    if len(data) > limit:
+        raise too_big
+    return data

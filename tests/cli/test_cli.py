@@ -218,3 +218,51 @@ def test_verify_reports_every_check_on_a_damaged_page(db_path, page):
     assert p.returncode == 1 and p.stdout == ""
     assert f"damaged at page {page + 1}: run verify" in _one_line(p.stderr)
     assert db_path.read_bytes() == before
+
+
+def test_pathological_inputs_are_one_line(db_path, tmp_path):
+    """Issue 8, item 10: /dev/zero, a FIFO, an oversized file as --stays; a
+    folder, /dev/null or a FIFO as --db. One line, exit 1, promptly."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for stays in ("/dev/zero", str(fifo), str(tmp_path)):
+        p = run("import-ledger", "--db", str(db_path), "--user", "admin", "--stays", stays,
+                stdin=PASSWORD + "\n")
+        assert p.returncode == 1
+        assert "regular file" in _one_line(p.stderr) or "folder" in p.stderr
+    for db in (str(tmp_path), "/dev/null", str(fifo)):
+        p = run("residents", "--db", db, "--user", "admin", stdin=PASSWORD + "\n")
+        assert p.returncode == 1
+        line = _one_line(p.stderr)
+        assert ("folder" in line or "regular file" in line) and "key file" not in line
+
+
+def test_an_oversized_ledger_is_refused_before_reading(db_path, tmp_path, monkeypatch):
+    from shelterdesk.store import files
+    from shelterdesk.store.errors import StoreError
+    big = tmp_path / "stays.csv"
+    with open(big, "wb") as f:
+        f.truncate(files.MAX_INPUT_BYTES + 1)  # sparse: costs no disk
+    with pytest.raises(StoreError, match="larger than"):
+        files.read_input_file(big)
+    small = tmp_path / "small.csv"
+    small.write_bytes(b"x" * 100)
+    with pytest.raises(StoreError, match="larger than"):
+        files.read_input_file(small, limit=10)
+
+
+def test_residents_output_cannot_be_forged(session, db_path):
+    """Issue 8, item 9: a tab or newline in a name stays inside its field; a
+    formula-leading name is neutralised."""
+    from tests.unit.test_reports_documents import admit
+    admit(session.db, "見本", "花子")
+    admit(session.db, "架空", "優子")
+    session.db.con.execute("UPDATE resident SET alias=? WHERE id=1", ("見本\t99\t1\nforged",))
+    session.db.con.execute("UPDATE resident SET alias=? WHERE id=2", ("=HYPERLINK(1)",))
+    session.lock()
+    p = run("residents", "--db", str(db_path), "--user", "admin", stdin=PASSWORD + "\n")
+    assert p.returncode == 0, p.stderr
+    lines = p.stdout.splitlines()
+    assert len(lines) == 3
+    assert all(ln.count("\t") == 4 for ln in lines)
+    assert "'=HYPERLINK(1)" in p.stdout
