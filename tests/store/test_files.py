@@ -114,3 +114,40 @@ def test_output_path_sniffs_content_and_follows_links(db_path, tmp_path):
     # A folder is no file to write.
     with pytest.raises(files.OutputRefused):
         files.check_output_path(tmp_path, force=True)
+
+
+@pytest.mark.parametrize("step", ["write", "fsync", "replace"])
+def test_write_atomic_never_writes_in_place(tmp_path, monkeypatch, step):
+    """Issue 8: a failure at any step leaves the old file intact and no
+    temporary file (fails if write_atomic wrote in place)."""
+    target = tmp_path / "slots.keys"
+    target.write_bytes(b"old content")
+
+    def fail(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    if step == "write":
+        real_fdopen = os.fdopen
+
+        class Failing:
+            def __init__(self, fd, mode):
+                self.f = real_fdopen(fd, mode)
+
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                self.f.close()
+
+            write = fail
+
+        monkeypatch.setattr(os, "fdopen", Failing)
+    elif step == "fsync":
+        monkeypatch.setattr(os, "fsync", fail)
+    else:
+        monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError):
+        files.write_atomic(target, b"new content", keep_previous=(step != "replace"))
+    monkeypatch.undo()
+    assert target.read_bytes() == b"old content"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
