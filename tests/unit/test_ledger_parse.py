@@ -212,8 +212,9 @@ def test_unknown_language_and_language_names():
                 "G1,見本,花子,,,,,,ベトナム語,2022-05-01,,other,other,self,,\n"
                 "G2,見本,桜,,,,,,クリンゴン語,2022-05-01,,other,other,self,,\n")
     assert stay_by_id(plan, "G1") and plan.residents[0].resident.language == "vi"
-    assert errors_of(plan) == ["row 3, column language: 'クリンゴン語' is not a language code "
-                               "(such as ja, en, vi) or a known language name."]
+    assert errors_of(plan) == ["row 3, column language: The cell (6 characters: kana, kanji) "
+                               "is not a language code (such as ja, en, vi) or a known "
+                               "language name."]
 
 
 def test_children_grouped_within_a_stay_are_not_listed_twice():
