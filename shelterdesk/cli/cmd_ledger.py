@@ -28,7 +28,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from shelterdesk.cli.common import Failure, add_db_option, add_user_option, unlock
+from shelterdesk.cli.common import add_db_option, add_user_option, unlock
 from shelterdesk.i18n import _, ngettext
 
 
@@ -46,11 +46,10 @@ def register(sub) -> None:
 
 
 def _read(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as e:
-        raise Failure(_("{path} cannot be read: {reason}").format(
-            path=path, reason=e.strerror or e)) from None
+    """A regular file of at most 200 MB (store.files.read_input_file): not a
+    FIFO, a device or /dev/zero."""
+    from shelterdesk.store.files import read_input_file
+    return read_input_file(Path(path))
 
 
 def _print_errors(errors) -> None:
@@ -85,8 +84,9 @@ def cmd_import_ledger(args) -> int:
             print("\t".join((s.ledger_id, str(s.stay_id), str(s.resident_id),
                              "new" if s.new else "present")))
     for file, column in plan.ignored_columns:
-        print(_("{file}: column {column!r} is not part of the ledger format and was not "
-                "imported.").format(file=file, column=column), file=sys.stderr)
+        # The column's letter, never its header text (it could be anything).
+        print(_("{file}: column {column} (unknown header) is not part of the ledger format "
+                "and was not imported.").format(file=file, column=column), file=sys.stderr)
     if summary.without_bed:
         n = len(summary.without_bed)
         print(ngettext("{n} stay in residence has no bed; assign it on the rooms board.",

@@ -5,7 +5,8 @@ of :data:`shelterdesk.reports.documents.DOCUMENTS` (today ``print intake`` and
 
 The PDF is built in memory and written only at ``--out``, atomically (temp
 file beside it, fsync, rename), so a crash never leaves half a document with a
-name on it. Every print is audited with the stay id, document and language
+name on it. An existing file is replaced only with ``--force``, and a
+database, key file, backup or lockout file never (store.files.check_output_path). Every print is audited with the stay id, document and language
 (``doc=… lang=…``), never with a name. Characters no font can draw are named on
 stderr as code points (U+XXXX) before the file is written; the file is still
 written, with 〓 in their place, because the intake desk may need the sheet
@@ -15,6 +16,7 @@ tonight.
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from shelterdesk.cli.common import Failure, add_db_option, add_user_option, unlock
@@ -33,17 +35,20 @@ def register(sub) -> None:
             sp.add_argument("--lang", dest="doc_lang", required=True, choices=doc.languages,
                             help=_("language of the sheet"))
         sp.add_argument("--out", required=True, metavar="FILE.pdf", help=_("PDF file to write"))
+        sp.add_argument("--force", action="store_true",
+                        help=_("replace FILE.pdf if it exists (never a database or key file)"))
         sp.set_defaults(func=cmd_print)
 
 
 def cmd_print(args) -> int:
-    from shelterdesk.store.files import write_atomic
+    from shelterdesk.store.files import check_output_path, write_output
 
     doc = document(args.document)
     lang = getattr(args, "doc_lang", None) or doc.languages[0]
     out = Path(args.out)
-    if not out.parent.is_dir():
-        raise Failure(_("The folder {path} does not exist.").format(path=out.parent))
+    protect = [Path(args.db)]
+    with _force_hint():  # before any password is asked for
+        check_output_path(out, force=args.force, protect=protect)
     session = unlock(args)
     try:
         session.require(*doc.roles)
@@ -53,9 +58,23 @@ def cmd_print(args) -> int:
             print(_("shelterdesk: warning: these characters cannot be printed with the "
                     "installed fonts and appear as 〓: {codes}").format(
                 codes=" ".join(result.missing_codepoints)), file=sys.stderr)
-        write_atomic(out, result.data)
+        with _force_hint():
+            write_output(out, result.data, force=args.force,
+                         protect=[*protect, session.db.path])
         session.db.audit("print", "stay", args.stay, f"doc={doc.key} lang={lang}")
     finally:
         session.lock()
     print(_("Wrote {path} ({pages} pages).").format(path=out, pages=result.pages))
     return 0
+
+
+
+@contextmanager
+def _force_hint():
+    """An existing file: say how to replace it (the store's sentence does not
+    know about command-line options)."""
+    from shelterdesk.store.errors import OutputExists
+    try:
+        yield
+    except OutputExists as e:
+        raise Failure(_("{reason} Add --force to replace it.").format(reason=e)) from None

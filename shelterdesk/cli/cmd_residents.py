@@ -1,7 +1,9 @@
 """``shelterdesk residents``: stay and resident ids with names, tab-separated,
 so a script can find the stay to print (the header line and columns are a
 contract). Every resident by default; ``--view in`` for those in residence.
-The listing is audited with its count only.
+The listing is audited with its count only. Fields go through
+:func:`shelterdesk.core.tabular.output_row`: a tab or newline typed into a name
+cannot forge a row, and a formula-leading cell is neutralised.
 """
 
 from __future__ import annotations
@@ -34,8 +36,9 @@ def cmd_residents(args) -> int:
         session.db.audit("list", "resident", None, f"count={len(rows)}")
     finally:
         session.lock()
+    from shelterdesk.core.tabular import output_row
     print("\t".join(COLUMNS))
     for r in rows:
-        print("\t".join(str(x) for x in (r.stay_id or "", r.resident_id, r.display_name,
-                                         r.admitted_on or "", r.discharged_on or "")))
+        print(output_row((r.stay_id or "", r.resident_id, r.display_name,
+                          r.admitted_on or "", r.discharged_on or "")))
     return 0

@@ -3,6 +3,10 @@
 Neither ever touches an existing file: a path that exists is a failure, so a
 mistyped ``--db`` cannot replace the shelter's records. ``init`` prints the
 recovery code once, on stdout, for printing and sealing; it is never stored.
+The code is printed (and flushed) before the database is moved into place
+(store.facility: staged creation), so a database that can be opened always
+had its code shown. Both commands read the password twice (from standard
+input: two lines); a mismatch is a failure.
 """
 
 from __future__ import annotations
@@ -42,13 +46,16 @@ def cmd_init(args) -> int:
     path = Path(args.db)
     _refuse_existing(path)
     password = read_password(_("Password for {login}: ").format(login=args.admin), confirm=True)
-    session, recovery = facility_repo.create_facility(
+
+    def show(recovery: str) -> None:
+        print(_("Recovery code (print it, seal it in an envelope; it is shown only once):"))
+        print(recovery, flush=True)
+
+    session, _recovery = facility_repo.create_facility(
         path, Facility(args.facility, args.capacity), [], args.admin,
-        args.admin_name or args.admin, password)
+        args.admin_name or args.admin, password, show_recovery_code=show)
     session.lock()
     print(_("Created {path}.").format(path=path))
-    print(_("Recovery code (print it, seal it in an envelope; it is shown only once):"))
-    print(recovery)
     return 0
 
 

@@ -52,32 +52,65 @@ def resolve_db(args: argparse.Namespace) -> None:
         args.db = getattr(args, "gui_db", None) or str(default_db_path())
 
 
+def _stdin_line() -> str | None:
+    """One line of standard input as text; bytes that are not UTF-8 are a
+    failure of their own (never a traceback, and before any login is looked
+    up, so the answer is the same for every login)."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text stream put in place (tests, embedding)
+        line = sys.stdin.readline(MAX_PASSWORD_BYTES + 2)
+        return line.rstrip("\r\n") if line else None
+    raw = stream.readline(MAX_PASSWORD_BYTES + 2)
+    if not raw:
+        return None
+    try:
+        return raw.decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError:
+        raise Failure(_("The password is not valid text (UTF-8).")) from None
+
+
+#: A password line longer than this is not read further.
+MAX_PASSWORD_BYTES = 4096
+
+
 def read_password(prompt: str, confirm: bool = False) -> str:
+    """The password from standard input (one line; with ``confirm`` a second
+    line must repeat it) or from the terminal."""
     if not sys.stdin.isatty():
-        line = sys.stdin.readline()
-        if not line:
+        line = _stdin_line()
+        if line is None:
             raise Failure(_("No password on standard input."))
-        return line.rstrip("\r\n")
+        if confirm:
+            again = _stdin_line()
+            if again is None:
+                raise Failure(_("Repeat the password on the second line of standard input."))
+            if again != line:
+                raise Failure(_("The passwords do not match."))
+        return line
     pw = getpass.getpass(prompt)
     if confirm and getpass.getpass(_("Repeat the password: ")) != pw:
         raise Failure(_("The passwords do not match."))
     return pw
 
 
-def unlock(args: argparse.Namespace):
+def unlock(args: argparse.Namespace, *, damaged_ok: bool = False):
     """A session for ``args.user`` on ``args.db``; the caller locks it.
 
-    A missing file is a failure, never a new database; a throttled login is
-    refused before the password is read."""
+    A missing file is a failure, never a new database; a folder, a device or a
+    FIFO is refused in one line; a throttled login is refused before the
+    password is read. ``damaged_ok``: verify only (see store.session.unlock)."""
     from shelterdesk.store import session as sessions
+    from shelterdesk.store.database import check_file_type
     path = Path(args.db)
     if not path.exists():
         raise Failure(_("There is no database at {path}.").format(path=path))
+    check_file_type(path)
     wait = sessions.wait_seconds(path)
     if wait > 0:
         raise Failure(_("Too many failed logins; try again in {n} seconds.").format(
             n=int(wait) + 1))
-    return sessions.unlock(path, args.user, read_password(_("Password: ")))
+    return sessions.unlock(path, args.user, read_password(_("Password: ")),
+                           damaged_ok=damaged_ok)
 
 
 def run_command(func, args: argparse.Namespace) -> int:

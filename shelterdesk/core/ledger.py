@@ -57,7 +57,7 @@ from datetime import date, datetime
 from shelterdesk.core import codes
 from shelterdesk.core.dates import DateFormatError, parse_date
 from shelterdesk.core.models import Child, Resident, Stay
-from shelterdesk.core.text import fold
+from shelterdesk.core.text import describe, fold
 from shelterdesk.core.validation import FieldError, check_child, check_resident, check_stay
 from shelterdesk.i18n import _
 
@@ -254,13 +254,15 @@ def _read_table(data: bytes, file_name: str, wanted: tuple[str, ...],
         if not name:
             continue
         if name in columns:
-            errors.append(LedgerError(file_name, 1, name, _(
+            where = name if name in wanted else excel_column(idx)
+            errors.append(LedgerError(file_name, 1, where, _(
                 "This column appears twice in the header (columns {a} and {b}).").format(
                     a=excel_column(columns[name]), b=excel_column(idx))))
             continue
         columns[name] = idx
         if name not in wanted:
-            ignored.append((file_name, records[0][1][idx]))
+            # Its place, not its text: a header can be anything, even a name.
+            ignored.append((file_name, excel_column(idx)))
     for name in wanted:
         if name not in columns:
             errors.append(LedgerError(file_name, 1, name, _(
@@ -311,8 +313,12 @@ class _Row:
             return None
         try:
             return parse_date(text)
-        except DateFormatError as e:
-            self.error(column, str(e))
+        except DateFormatError:
+            # Not str(e): it quotes the cell, and a name typed here must not
+            # reach stderr or the screen's error list.
+            self.error(column, _("This is not a date that exists or can be read (the cell "
+                                 "holds {what}); use 2022-05-01, 2022/5/1, R4.5.1 or "
+                                 "令和4年5月1日.").format(what=describe(text)))
             return None
 
     def code(self, column: str, codelist: codes.CodeList, label: str,
@@ -325,8 +331,8 @@ class _Row:
         found = codelist.from_code_or_label(unicodedata.normalize("NFKC", text)) \
             or codelist.from_code_or_label(text)
         if found is None:
-            self.error(column, _("{value!r} is neither a code nor a Japanese label of "
-                                 "{field}.").format(value=text, field=label))
+            self.error(column, _("The cell ({what}) is neither a code nor a Japanese label of "
+                                 "{field}.").format(what=describe(text), field=label))
         return found
 
     def length(self, column: str, limit: int) -> str:
@@ -347,8 +353,8 @@ def _language(row: _Row) -> str:
         return LANGUAGE_NAMES[text]
     if _ISO_LANGUAGE.match(low):
         return low
-    row.error("language", _("{value!r} is not a language code (such as ja, en, vi) or a "
-                            "known language name.").format(value=text))
+    row.error("language", _("The cell ({what}) is not a language code (such as ja, en, vi) "
+                            "or a known language name.").format(what=describe(text)))
     return "ja"
 
 
@@ -439,8 +445,8 @@ def read_ledger(stays: bytes, children: bytes | None = None, *, today: date | No
         row = _Row(st, row_no, cells, errors)
         resident, ls = _read_stay(row, today, now)
         if ls.ledger_id and ls.ledger_id in by_ledger_id:
-            row.error("ledger_id", _("The ledger_id {id!r} is already used in row {row}.").format(
-                id=ls.ledger_id, row=by_ledger_id[ls.ledger_id][0].row))
+            row.error("ledger_id", _("This ledger_id is already used in row {row}.").format(
+                row=by_ledger_id[ls.ledger_id][0].row))
             continue
         key = resident_key(resident)
         group = groups.get(key) if key else None
@@ -497,7 +503,7 @@ def read_ledger(stays: bytes, children: bytes | None = None, *, today: date | No
             row.error("ledger_id", _("A ledger_id is required: it names the stay this child "
                                      "came with."))
         elif found is None and st is not None:  # unreadable stays.csv: said once already
-            row.error("ledger_id", _("The ledger_id {id!r} is not in stays.csv.").format(id=lid))
+            row.error("ledger_id", _("This ledger_id is not in stays.csv."))
         admitted_on = found[0].stay.admitted_on if found else None
         row.field_errors(check_child(ch=child, admitted_on=admitted_on, today=today))
         if found:

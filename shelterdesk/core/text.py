@@ -47,3 +47,34 @@ def is_kana(text: str) -> bool:
             continue
         return False
     return True
+
+
+def describe(text: str) -> str:
+    """What a cell holds without saying what it is (issue 8, item 8): its
+    length and the kinds of characters in it, for an error message that must
+    not echo a name typed into the wrong column."""
+    from shelterdesk.i18n import _
+
+    kinds = []
+
+    def add(kind: str) -> None:
+        if kind not in kinds:
+            kinds.append(kind)
+
+    for ch in text:
+        name = unicodedata.name(ch, "")
+        if ch.isdigit():
+            add(_("digits"))
+        elif ch.isascii() and ch.isalpha():
+            add(_("letters"))
+        elif "HIRAGANA" in name or "KATAKANA" in name:
+            add(_("kana"))
+        elif "CJK" in name:
+            add(_("kanji"))
+        elif ch.isspace():
+            add(_("spaces"))
+        elif ch.isalpha():
+            add(_("other letters"))
+        else:
+            add(_("punctuation"))
+    return _("{n} characters: {kinds}").format(n=len(text), kinds=", ".join(kinds))

@@ -38,3 +38,23 @@ class Forbidden(StoreError):
 
 class Conflict(StoreError):
     pass
+
+
+class OutputRefused(StoreError):
+    """A path chosen for output that the program will not write."""
+
+
+class ProtectedPath(OutputRefused):
+    """A database, key file, backup or lockout file: never overwritten."""
+
+
+class OutputExists(OutputRefused):
+    """An existing file, replaced only when the person said so (``--force``)."""
+
+
+class DiskFull(StoreError):
+    """No space left (ENOSPC, EDQUOT, SQLITE_FULL): free space, nothing is damaged."""
+
+
+class ReadOnlyLocation(StoreError):
+    """The folder cannot be written (EROFS, EACCES/EPERM on write): another folder."""

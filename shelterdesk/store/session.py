@@ -19,8 +19,9 @@ from shelterdesk.core.models import Account, Facility
 from shelterdesk.i18n import _
 from shelterdesk.store import settings
 from shelterdesk.store.accounts import get_account
-from shelterdesk.store.database import Database
+from shelterdesk.store.database import Database, check_file_type
 from shelterdesk.store.errors import DatabaseDamaged, Forbidden, WrongPassword
+from shelterdesk.store.files import disk_problem, writable_problem
 from shelterdesk.store.rows import now_text
 from shelterdesk.store.throttle import Throttle
 from shelterdesk.store.vault import KdfParams, SlotFile, calibrate_kdf
@@ -42,8 +43,11 @@ class Session:
     def lock(self) -> None:
         """Close the connection and drop the data key."""
         if self.db.is_open:
-            self.db.audit("lock")
-            self.db.close()
+            try:
+                if not self.db.damaged:  # nothing is written into a damaged file
+                    self.db.audit("lock")
+            finally:
+                self.db.close()
         self._data_key = None
 
     @property
@@ -73,12 +77,22 @@ class Session:
         return settings.facility(self.db)
 
 
-def unlock(db_path: Path, login: str, password: str) -> Session:
+def unlock(db_path: Path, login: str, password: str, *, damaged_ok: bool = False) -> Session:
     """Open the database as ``login``. Wrong login or password raises
     WrongPassword (the same message for both); each failure is recorded and
     audited at the next successful login, and makes the next attempt wait
-    longer (see throttle)."""
+    longer (see throttle).
+
+    A folder that cannot be written (a full or read-only disk) is refused
+    *before* the password is tried: a login writes a row either way (the
+    audit row, or the failed-attempt record), and the answer must not tell a
+    guesser which password was right. ``damaged_ok`` (verify only) opens a
+    database with a damaged page without writing anything into it."""
     db_path = Path(db_path)
+    check_file_type(db_path)
+    problem = writable_problem(db_path.parent)
+    if problem is not None:
+        raise problem
     throttle = Throttle(db_path)
     wait = throttle.wait_seconds()
     if wait > 0:
@@ -92,18 +106,28 @@ def unlock(db_path: Path, login: str, password: str) -> Session:
     try:
         account_id, key = slots.unlock(login, password)
     except WrongPassword:
-        throttle.record_failure(who, now_text())
+        _record_failure(throttle, db_path, who)
         raise
     db, key = _open_with_fallback(db_path, slots, key,
-                                  lambda: slots.unlock(login, password, previous=True)[1])
+                                  lambda: slots.unlock(login, password, previous=True)[1],
+                                  damaged_ok=damaged_ok)
     try:
-        account = get_account(db, account_id)
+        try:
+            account = get_account(db, account_id)
+        except DatabaseDamaged:
+            if not db.damaged:
+                raise
+            # verify on a damaged file: the slot proved the password; no roles.
+            account = Account(account_id, login, login, frozenset())
         # The login typed must be the login the database (not the editable
         # slot file) holds for that account.
         if account is None or account.disabled or account.login != login:
-            throttle.record_failure(who, now_text())
+            _record_failure(throttle, db_path, who)
             raise WrongPassword(_("Wrong login or password."))
         db.account_id = account_id
+        if db.damaged:
+            kdf = KdfParams.from_json(slots.slot_for_login(login)["kdf"])
+            return Session(db, slots, account, kdf, key)
         with db.transaction():
             for at, who in throttle.take_pending():
                 db.audit("login_failed", "account", None, f"login={who}", at=at, account_id=None)
@@ -130,18 +154,33 @@ def unlock_with_recovery(db_path: Path, code: str, kdf: KdfParams | None = None)
     return Session(db, slots, recovery_admin, kdf or calibrate_kdf(), key)
 
 
-def _open_with_fallback(db_path: Path, slots: SlotFile, key: bytes, previous_key):
+def _record_failure(throttle: Throttle, db_path: Path, who: str) -> None:
+    """Count a failed attempt; a disk that cannot take the record says so
+    (the same sentence the correct password would get)."""
+    try:
+        throttle.record_failure(who, now_text())
+    except OSError as e:
+        raise disk_problem(e, db_path.parent) or e from None
+
+
+def _open_with_fallback(db_path: Path, slots: SlotFile, key: bytes, previous_key,
+                        damaged_ok: bool = False):
     """Open with ``key``; if a data-key rotation was interrupted before the
     database was re-encrypted, the previous generation's key opens it."""
     try:
-        db = Database.open(db_path, key)
-    except DatabaseDamaged:
+        db = Database.open(db_path, key, damaged_ok=damaged_ok)
+    except DatabaseDamaged as first:
         if not slots.rotation_pending:
             raise
         old = previous_key()
-        db = Database.open(db_path, old)
+        try:
+            db = Database.open(db_path, old, damaged_ok=damaged_ok)
+        except DatabaseDamaged:
+            raise first from None
+        if db.damaged:
+            return db, old
     else:
-        if not slots.rotation_pending:
+        if not slots.rotation_pending or db.damaged:
             return db, key
         # Re-encrypted, but the slot file still holds the previous seal.
         try:

@@ -39,7 +39,7 @@ def created(tmp_path_factory):
     folder = tmp_path_factory.mktemp("cli")
     db = folder / "new.db"
     p = run("init", "--db", str(db), "--facility", "テスト施設（架空）", "--capacity", "12",
-            "--admin", "boss", stdin="init password 1\n")
+            "--admin", "boss", stdin="init password 1\ninit password 1\n")
     return db, p
 
 
@@ -72,7 +72,7 @@ def test_init_refuses_an_existing_database(created):
     db, _ = created
     before = db.read_bytes()
     p = run("init", "--db", str(db), "--facility", "x", "--capacity", "3", "--admin", "boss",
-            stdin="another pass 1\n")
+            stdin="another pass 1\nanother pass 1\n")
     assert p.returncode == 1
     assert "already exists" in _one_line(p.stderr)
     assert db.read_bytes() == before
@@ -80,7 +80,7 @@ def test_init_refuses_an_existing_database(created):
 
 def test_verify_on_the_new_database(created):
     db, _ = created
-    p = run("verify", "--db", str(db), "--user", "boss", stdin="init password 1\n")
+    p = run("verify", "--db", str(db), "--user", "boss", stdin="init password 1\ninit password 1\n")
     assert p.returncode == 0, p.stderr
     assert p.stdout.splitlines() == ["cipher_integrity_check: ok", "integrity_check: ok",
                                      "foreign_key_check: ok", "audit_chain: ok"]
@@ -88,16 +88,16 @@ def test_verify_on_the_new_database(created):
 
 def test_demo(tmp_path):
     db = tmp_path / "demo.db"
-    p = run("demo", "--db", str(db), stdin="demo pass 123\n")
+    p = run("demo", "--db", str(db), stdin="demo pass 123\ndemo pass 123\n")
     assert p.returncode == 0, p.stderr
     assert "admin" in p.stdout
     p = run("residents", "--db", str(db), "--user", "admin", "--view", "all",
-            stdin="demo pass 123\n")
+            stdin="demo pass 123\ndemo pass 123\n")
     assert p.returncode == 0, p.stderr
     rows = p.stdout.splitlines()
     assert rows[0].split("\t") == ["stay_id", "resident_id", "name", "admitted", "discharged"]
     assert len(rows) > 20  # about two years of history
-    p = run("demo", "--db", str(db), stdin="demo pass 123\n")
+    p = run("demo", "--db", str(db), stdin="demo pass 123\ndemo pass 123\n")
     assert p.returncode == 1
     _one_line(p.stderr)
 
@@ -132,7 +132,11 @@ def test_wrong_password_in_japanese(db_path):
     p = run("verify", "--db", str(db_path), "--user", "admin", stdin="wrong password\n",
             lang="ja")
     assert p.returncode == 1
-    assert _one_line(p.stderr).startswith("shelterdesk: ")
+    line = _one_line(p.stderr)
+    assert line.startswith("shelterdesk: ")
+    # Japanese characters, not the English msgid (fails with no catalog).
+    assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", line), line
+    assert "Wrong login" not in line
 
 
 def test_repeated_failures_are_throttled(db_path):
@@ -193,3 +197,76 @@ def test_damaged_database_is_one_line(db_path):
     r = run("verify", "--db", str(db_path), "--user", "admin", stdin="correct horse 1\n")
     assert r.returncode == 1
     assert "damaged" in _one_line(r.stderr)
+
+
+def _flip(db_path: Path, page: int) -> None:
+    raw = bytearray(db_path.read_bytes())
+    raw[page * 4096 + 200] ^= 0x01
+    db_path.write_bytes(bytes(raw))
+
+
+@pytest.mark.parametrize("page", [3, 13, 27])
+def test_verify_reports_every_check_on_a_damaged_page(db_path, page):
+    """Issue 8, item 3: no traceback; every check has its line; exit 1; and
+    any other command stops with one line naming the page, writing nothing."""
+    _flip(db_path, page)
+    before = db_path.read_bytes()
+    p = run("verify", "--db", str(db_path), "--user", "admin", stdin=PASSWORD + "\n")
+    assert p.returncode == 1, p.stderr
+    assert p.stderr == ""
+    lines = p.stdout.splitlines()
+    assert [ln.split(":")[0] for ln in lines] == ["cipher_integrity_check", "integrity_check",
+                                                   "foreign_key_check", "audit_chain"]
+    assert lines[0] == f"cipher_integrity_check: damaged page {page + 1}"
+    p = run("residents", "--db", str(db_path), "--user", "admin", stdin=PASSWORD + "\n")
+    assert p.returncode == 1 and p.stdout == ""
+    assert f"damaged at page {page + 1}: run verify" in _one_line(p.stderr)
+    assert db_path.read_bytes() == before
+
+
+def test_pathological_inputs_are_one_line(db_path, tmp_path):
+    """Issue 8, item 10: /dev/zero, a FIFO, an oversized file as --stays; a
+    folder, /dev/null or a FIFO as --db. One line, exit 1, promptly."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for stays in ("/dev/zero", str(fifo), str(tmp_path)):
+        p = run("import-ledger", "--db", str(db_path), "--user", "admin", "--stays", stays,
+                stdin=PASSWORD + "\n")
+        assert p.returncode == 1
+        assert "regular file" in _one_line(p.stderr) or "folder" in p.stderr
+    for db in (str(tmp_path), "/dev/null", str(fifo)):
+        p = run("residents", "--db", db, "--user", "admin", stdin=PASSWORD + "\n")
+        assert p.returncode == 1
+        line = _one_line(p.stderr)
+        assert ("folder" in line or "regular file" in line) and "key file" not in line
+
+
+def test_an_oversized_ledger_is_refused_before_reading(db_path, tmp_path, monkeypatch):
+    from shelterdesk.store import files
+    from shelterdesk.store.errors import StoreError
+    big = tmp_path / "stays.csv"
+    with open(big, "wb") as f:
+        f.truncate(files.MAX_INPUT_BYTES + 1)  # sparse: costs no disk
+    with pytest.raises(StoreError, match="larger than"):
+        files.read_input_file(big)
+    small = tmp_path / "small.csv"
+    small.write_bytes(b"x" * 100)
+    with pytest.raises(StoreError, match="larger than"):
+        files.read_input_file(small, limit=10)
+
+
+def test_residents_output_cannot_be_forged(session, db_path):
+    """Issue 8, item 9: a tab or newline in a name stays inside its field; a
+    formula-leading name is neutralised."""
+    from tests.unit.test_reports_documents import admit
+    admit(session.db, "見本", "花子")
+    admit(session.db, "架空", "優子")
+    session.db.con.execute("UPDATE resident SET alias=? WHERE id=1", ("見本\t99\t1\nforged",))
+    session.db.con.execute("UPDATE resident SET alias=? WHERE id=2", ("=HYPERLINK(1)",))
+    session.lock()
+    p = run("residents", "--db", str(db_path), "--user", "admin", stdin=PASSWORD + "\n")
+    assert p.returncode == 0, p.stderr
+    lines = p.stdout.splitlines()
+    assert len(lines) == 3
+    assert all(ln.count("\t") == 4 for ln in lines)
+    assert "'=HYPERLINK(1)" in p.stdout

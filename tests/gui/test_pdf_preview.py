@@ -97,3 +97,26 @@ def test_a_stay_document_is_looked_up_in_the_list(qtbot, session, monkeypatch):
     open_stay_document(owner, session, s.id, "intake", combo, error)
     assert owner.preview is None
     assert error.text() == "Your account may not do this."
+
+
+def test_save_refuses_the_database_and_its_files(qtbot, session, tmp_path):
+    """Issue 8, item 1: the save dialog asked before replacing; the database,
+    a link to it, or a database under a .pdf name is refused all the same."""
+    s = admit_sample(session.db)
+    dlg = PdfPreviewDialog(session, build_document(session.db, s.id, "intake", "ja"),
+                           s.id, "intake", "ja")
+    qtbot.addWidget(dlg)
+    link = tmp_path / "link.pdf"
+    link.symlink_to(session.db.path)
+    before = session.db.path.read_bytes()
+    assert not dlg.save_to(link)
+    assert "never overwritten" in dlg.error.text()
+    assert session.db.path.read_bytes() == before
+    assert audits(session.db, "save") == []
+    plain = tmp_path / "plain.pdf"
+    plain.write_bytes(b"SQLite format 3\x00" + bytes(100))
+    assert not dlg.save_to(plain)
+    assert plain.read_bytes().startswith(b"SQLite")
+    old = tmp_path / "old.pdf"
+    old.write_bytes(b"%PDF-1.4 old")
+    assert dlg.save_to(old)  # the dialog already asked before replacing

@@ -239,10 +239,13 @@ def test_cli_lists_every_error_and_writes_nothing(db_path, tmp_path, monkeypatch
                              "--children", str(bad_children))
     assert code == 1 and out == ""
     assert err.splitlines() == [
-        "row 3, column birth_date: 'H2.2.30' is not a valid date",
-        "row 3, column main_complaint: '宇宙' is neither a code nor a Japanese label of "
+        "row 3, column birth_date: This is not a date that exists or can be read (the cell "
+        "holds 7 characters: letters, digits, punctuation); use 2022-05-01, 2022/5/1, R4.5.1 "
+        "or 令和4年5月1日.",
+        "row 3, column main_complaint: The cell (2 characters: kanji) is neither a code nor a "
+        "Japanese label of "
         "Primary complaint.",
-        "children.csv: row 2, column ledger_id: The ledger_id 'X7' is not in stays.csv.",
+        "children.csv: row 2, column ledger_id: This ledger_id is not in stays.csv.",
     ]
     s = sessions.unlock(db_path, "admin", PASSWORD)
     try:

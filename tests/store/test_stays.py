@@ -205,3 +205,25 @@ def test_admission_deletes_its_draft_in_the_same_transaction(db, monkeypatch):
                     draft_id=draft_id)
     assert _counts(db) == before
     assert [d.id for d in drafts.list_drafts(db, drafts.INTAKE)] == [draft_id]
+
+
+def test_two_desks_racing_for_one_bed_are_stopped_by_the_index(db, monkeypatch):
+    """Issue 8: the check in stays.py runs before the transaction, so two desks
+    can both pass it; the unique index stay_bed_occupied is the only guard.
+    Simulated by letting both admissions (and a move) skip the pre-check: the
+    second is refused and writes nothing. Fails if the index is dropped."""
+    import sqlcipher3
+
+    bed = _bed(db, "101")
+    monkeypatch.setattr(stays, "_bed_errors", lambda *a, **k: [])
+    stays.admit(db, stays.Admission(_resident(), _stay(bed)), now=NOW)
+    before = _counts(db)
+    with pytest.raises((Conflict, sqlcipher3.IntegrityError)):
+        stays.admit(db, stays.Admission(Resident(alias="ソラ（仮）"), _stay(bed)), now=NOW)
+    assert _counts(db) == before
+    other = stays.admit(db, stays.Admission(Resident(alias="ウミ（仮）"), _stay(_bed(db, "102"))),
+                        now=NOW)
+    with pytest.raises((Conflict, sqlcipher3.IntegrityError)):
+        stays.move_bed(db, other.id, bed)
+    assert db.query("SELECT count(*) FROM stay WHERE bed_id=? AND discharged_on IS NULL",
+                    (bed,)) == [(1,)]

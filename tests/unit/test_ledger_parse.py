@@ -128,15 +128,17 @@ def test_an_invalid_file_lists_every_error_with_excel_rows_and_columns():
         "row 5, column family_name: Enter her name or an alias (one of them is enough).",
         "row 5, column family_kana: Family name (kana) must be written in kana.",
         "row 5, column birth_date: Date of birth is in the future.",
-        "row 5, column admitted_on: 'R4.13.1' is not a valid date",
-        "row 5, column admission_type: 'bogus' is neither a code nor a Japanese label of "
-        "Admission type.",
+        "row 5, column admitted_on: This is not a date that exists or can be read (the cell "
+        "holds 7 characters: letters, digits, punctuation); use 2022-05-01, 2022/5/1, R4.5.1 "
+        "or 令和4年5月1日.",
+        "row 5, column admission_type: The cell (5 characters: letters) is neither a code "
+        "nor a Japanese label of Admission type.",
         "row 5, column main_complaint: Primary complaint is required.",
         "row 5, column discharge_destination: A discharge destination is given but "
         "discharged_on is blank; fill in the discharge date or clear the destination "
         "(blank = still in residence).",
-        "row 6, column ledger_id: The ledger_id 'E1' is already used in row 2.",
-        "children.csv: row 2, column ledger_id: The ledger_id 'E9' is not in stays.csv.",
+        "row 6, column ledger_id: This ledger_id is already used in row 2.",
+        "children.csv: row 2, column ledger_id: This ledger_id is not in stays.csv.",
         "children.csv: row 3, column birth_date: A companion child must be under 18 at "
         "admission (this child was 22).",
         "children.csv: row 3, column sex: Sex must be F, M or blank.",
@@ -157,7 +159,7 @@ def test_extra_columns_are_ignored_and_listed_and_header_case_is_free():
     header = HEADER.upper().replace("LEDGER_ID", " Ledger_ID ")
     plan = read(f"{header},備考\nX1,見本,花子,,,,,,,2022-05-01,,other,other,self,,,メモ\n")
     assert plan.errors == []
-    assert plan.ignored_columns == [("stays.csv", "備考")]
+    assert plan.ignored_columns == [("stays.csv", "Q")]  # the place, not the header text
 
 
 def test_a_cell_beyond_the_header_is_an_error():
@@ -210,8 +212,9 @@ def test_unknown_language_and_language_names():
                 "G1,見本,花子,,,,,,ベトナム語,2022-05-01,,other,other,self,,\n"
                 "G2,見本,桜,,,,,,クリンゴン語,2022-05-01,,other,other,self,,\n")
     assert stay_by_id(plan, "G1") and plan.residents[0].resident.language == "vi"
-    assert errors_of(plan) == ["row 3, column language: 'クリンゴン語' is not a language code "
-                               "(such as ja, en, vi) or a known language name."]
+    assert errors_of(plan) == ["row 3, column language: The cell (6 characters: kana, kanji) "
+                               "is not a language code (such as ja, en, vi) or a known "
+                               "language name."]
 
 
 def test_children_grouped_within_a_stay_are_not_listed_twice():
@@ -235,3 +238,24 @@ def test_an_unreadable_stays_file_is_one_error_not_one_per_child():
     children = f"{CHILD_HEADER}\nL1,見本,陽,,,2020-01-01,F\nL2,見本,蓮,,,2019-01-01,M\n"
     plan = ledger.read_ledger(b"\xff\xff\xff", children.encode(), today=TODAY)
     assert len(plan.errors) == 1 and plan.errors[0].file == "stays.csv"
+
+
+@pytest.mark.parametrize("column, cell", [
+    ("birth_date", "見本花子"), ("admitted_on", "架空 優子"), ("language", "見本花子"),
+    ("admission_type", "見本花子"), ("main_complaint", "試験桜"), ("ledger_id", None)])
+def test_a_name_in_a_wrong_column_is_never_echoed(column, cell):
+    """Issue 8, item 8: say what is wrong and where, not what the cell holds."""
+    values = dict(zip(ledger.STAY_COLUMNS,
+                      "X1,見本,花子,,,,,,,2022-05-01,,other,other,self,,".split(","), strict=True))
+    if cell is not None:
+        values[column] = cell
+    rows = ",".join(values[c] for c in ledger.STAY_COLUMNS)
+    stays = f"{HEADER},見本花子の備考\n{rows},\n"
+    if cell is None:  # the same ledger_id twice, and a child of a missing one
+        stays += f"{rows},\n"
+    children = f"{CHILD_HEADER}\nZZ見本,見本,太郎,みほん,たろう,2015-01-01,M\n"
+    plan = read(stays, children)
+    text = "\n".join(errors_of(plan)) + repr(plan.ignored_columns)
+    assert plan.errors
+    for secret in ("見本", "花子", "架空", "優子", "試験", "ZZ"):
+        assert secret not in text, text

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -233,3 +234,29 @@ def test_consent_sheet_does_not_name_the_facility(session, tmp_path):
                               capture_output=True, text=True, check=True).stdout
         assert "見本" in text
         assert facility not in text
+
+
+def test_cli_print_never_overwrites_the_database_or_its_key_file(session, db_path, tmp_path):
+    """Issue 8, item 1: --out over the database, its key file or an existing
+    file is refused (exit 1, one line); --force replaces only an ordinary file."""
+    sid = admit(session.db, "見本", "花子")
+    session.lock()
+    before = {s: Path(str(db_path) + s).read_bytes() for s in ("", ".keys")}
+    for suffix in ("", ".keys", ".keys.bak", "-wal", ".lockout"):
+        for force in ([], ["--force"]):
+            r = _cli(["print", "intake", "--db", str(db_path), "--user", "admin", "--stay",
+                      str(sid), "--out", str(db_path) + suffix, *force])
+            assert r.returncode == 1, (suffix, force)
+            assert len(r.stderr.strip().splitlines()) == 1
+            assert "never overwritten" in r.stderr
+    assert {s: Path(str(db_path) + s).read_bytes() for s in ("", ".keys")} == before
+    out = tmp_path / "old.pdf"
+    out.write_bytes(b"%PDF-1.4 keep me")
+    r = _cli(["print", "intake", "--db", str(db_path), "--user", "admin", "--stay", str(sid),
+              "--out", str(out)])
+    assert r.returncode == 1 and "--force" in r.stderr
+    assert out.read_bytes() == b"%PDF-1.4 keep me"
+    r = _cli(["print", "intake", "--db", str(db_path), "--user", "admin", "--stay", str(sid),
+              "--out", str(out), "--force"])
+    assert r.returncode == 0, r.stderr
+    assert out.read_bytes() != b"%PDF-1.4 keep me"

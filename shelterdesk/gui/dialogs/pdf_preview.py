@@ -35,7 +35,8 @@ from shelterdesk.gui.tasks import run_task
 from shelterdesk.gui.widgets.errors import error_label, set_error
 from shelterdesk.i18n import _
 from shelterdesk.reports.documents import document
-from shelterdesk.store.files import write_atomic
+from shelterdesk.store.errors import OutputRefused
+from shelterdesk.store.files import write_output
 
 PRINT_DPI = 300
 
@@ -235,14 +236,20 @@ class PdfPreviewDialog(QDialog):
         return self.save_to(Path(path))
 
     def save_to(self, path: Path) -> bool:
-        """Write exactly where the person chose, atomically; audited."""
+        """Write exactly where the person chose, atomically; audited. The file
+        dialog has asked before replacing a file; a database, key file, backup
+        or lockout file is refused all the same (store.files.check_output_path)."""
         path = Path(path)
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
         if not self._still_unlocked():
             return False
         try:
-            write_atomic(path, bytes(self.result.data))
+            write_output(path, bytes(self.result.data), force=True,
+                         protect=[self.session.db.path])
+        except OutputRefused as e:
+            set_error(self.error, str(e))
+            return False
         except OSError as e:
             set_error(self.error, _("The file could not be written: {reason}").format(
                 reason=e.strerror or e.__class__.__name__))
