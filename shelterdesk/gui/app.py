@@ -113,7 +113,38 @@ def main(argv: list[str]) -> int:
     window = controller.start()
     if not fonts_ok:
         QTimer.singleShot(0, lambda: _warn_missing_font(window))
+    shot = os.environ.get(SCREENSHOT_ENV)
+    if shot:
+        _screenshot_when_shown(app, window, Path(shot))
     return app.exec()
+
+
+#: Test-only hook (tests/gui/test_xvfb.py): when set to a path, the program
+#: saves a picture of its first window (first-run screen or login, which show
+#: nothing personal) there once the window server has shown it, and quits.
+#: Unset, it does nothing.
+SCREENSHOT_ENV = "SHELTERDESK_SCREENSHOT"
+
+
+def _screenshot_when_shown(app: QApplication, window: QWidget, path: Path,
+                           timeout_ms: int = 20_000) -> None:
+    waited = 0
+
+    def poll() -> None:
+        nonlocal waited
+        handle = window.windowHandle()
+        if handle is not None and handle.isExposed():
+            app.processEvents()
+            window.grab().save(str(path), "PNG")
+            app.exit(0)
+        elif waited >= timeout_ms:
+            print("window never shown", file=sys.stderr)
+            app.exit(3)
+        else:
+            waited += 100
+            QTimer.singleShot(100, poll)
+
+    QTimer.singleShot(100, poll)
 
 
 def _report_unexpected(kind, error, tb) -> None:
