@@ -13,6 +13,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -20,7 +21,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from shelterdesk import i18n
 from shelterdesk.gui import i18n_qt, style
 from shelterdesk.i18n import _
-from shelterdesk.store.vault import KdfParams
+
+if TYPE_CHECKING:
+    from shelterdesk.store.vault import KdfParams
 
 
 def setup_application(app: QApplication) -> bool:
@@ -80,12 +83,23 @@ class Controller(QObject):
         screen = LoginScreen(self.db_path, kdf=self.kdf)
         screen.unlocked.connect(self.show_main)
         screen.panel.ui.login.setFocus()
+        # The store (SQLCipher, the vault's crypto) is imported once the window
+        # is up, while she types, instead of before it appears.
+        QTimer.singleShot(PRELOAD_DELAY_MS, _preload_store)
         return self._replace(screen)
 
     def show_main(self, session) -> QWidget:
         from shelterdesk.gui.main_window import MainWindow
         self.main_window = MainWindow(session, self.db_path, idle_ms=self.idle_ms, ask=self.ask)
         return self._replace(self.main_window)
+
+
+#: How long after the login window appears the store is imported.
+PRELOAD_DELAY_MS = 300
+
+
+def _preload_store() -> None:
+    import shelterdesk.store.session  # noqa: F401
 
 
 def _warn_missing_font(parent: QWidget) -> None:
