@@ -42,11 +42,15 @@ def resolve_db_path(db: str | None) -> Path:
 
 class Controller(QObject):
     """Which window is showing. ``kdf`` is for tests only (the program passes
-    None, so the store calibrates a real key-derivation cost)."""
+    None, so the store calibrates a real key-derivation cost). With
+    ``warm_fonts`` (the program's setting) the document fonts are loaded on a
+    worker once the main window is up, so the first preview of the session
+    does not wait for them."""
 
     def __init__(self, db_path: Path, *, kdf: KdfParams | None = None,
-                 idle_ms: int | None = None, ask=None):
+                 idle_ms: int | None = None, ask=None, warm_fonts: bool = False):
         super().__init__()
+        self.warm_fonts = warm_fonts
         self.db_path = Path(db_path)
         self.kdf = kdf
         self.idle_ms = idle_ms
@@ -91,7 +95,19 @@ class Controller(QObject):
     def show_main(self, session) -> QWidget:
         from shelterdesk.gui.main_window import MainWindow
         self.main_window = MainWindow(session, self.db_path, idle_ms=self.idle_ms, ask=self.ask)
-        return self._replace(self.main_window)
+        window = self._replace(self.main_window)
+        if self.warm_fonts:
+            QTimer.singleShot(0, self._warm_up_fonts)
+        return window
+
+    def _warm_up_fonts(self) -> None:
+        """Once per process; a failure is left for the first real document to
+        report (it says which font is missing)."""
+        if self.warm_fonts:
+            self.warm_fonts = False
+            from shelterdesk.gui.tasks import run_task
+            from shelterdesk.reports import fonts
+            run_task(None, fonts.warm_up, on_error=lambda _error: None)
 
 
 #: How long after the login window appears the store is imported.
@@ -123,7 +139,7 @@ def main(argv: list[str]) -> int:
                                                    *qt_args])
     fonts_ok = setup_application(app)
     sys.excepthook = _report_unexpected
-    controller = Controller(resolve_db_path(args.db))
+    controller = Controller(resolve_db_path(args.db), warm_fonts=True)
     window = controller.start()
     if not fonts_ok:
         QTimer.singleShot(0, lambda: _warn_missing_font(window))
