@@ -16,6 +16,14 @@ DEB_PACKAGES=(
   fonts-dejavu-core
   poppler-utils      # pdftotext/pdffonts/pdftoppm, used by the tests
   libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3  # Qt runtime
+  libfreetype6 libglib2.0-0
+  # Qt's X11 platform plugin (libqxcb.so and the libQt6XcbQpa it links): without
+  # these, "Could not load the Qt platform plugin xcb" (exit 134) on a fresh
+  # machine. Checked with ldd; tests/gui/test_xvfb.py fails if one is missing.
+  libx11-6 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
+  libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1
+  libxcb-util1 libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1
+  xvfb xauth         # a real X server for tests/gui/test_xvfb.py (xvfb-run)
 )
 
 missing=()

@@ -10,8 +10,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from babel.dates import format_date as _babel_format_date
-
 from shelterdesk.i18n import _, current_language
 
 
@@ -77,7 +75,8 @@ def format_date(d: date | None, *, lang: str | None = None, era: bool = False) -
         return format_era(d)
     locale = {"zh": "zh_Hans_CN", "tl": "fil"}.get(lang, lang)
     try:
-        return _babel_format_date(d, format="medium", locale=locale)
+        from babel.dates import format_date as babel_format_date  # locale data: when needed
+        return babel_format_date(d, format="medium", locale=locale)
     except Exception:  # an unknown locale must not stop a document
         return d.isoformat()
 

@@ -13,6 +13,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -20,7 +21,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from shelterdesk import i18n
 from shelterdesk.gui import i18n_qt, style
 from shelterdesk.i18n import _
-from shelterdesk.store.vault import KdfParams
+
+if TYPE_CHECKING:
+    from shelterdesk.store.vault import KdfParams
 
 
 def setup_application(app: QApplication) -> bool:
@@ -39,11 +42,15 @@ def resolve_db_path(db: str | None) -> Path:
 
 class Controller(QObject):
     """Which window is showing. ``kdf`` is for tests only (the program passes
-    None, so the store calibrates a real key-derivation cost)."""
+    None, so the store calibrates a real key-derivation cost). With
+    ``warm_fonts`` (the program's setting) the document fonts are loaded on a
+    worker once the main window is up, so the first preview of the session
+    does not wait for them."""
 
     def __init__(self, db_path: Path, *, kdf: KdfParams | None = None,
-                 idle_ms: int | None = None, ask=None):
+                 idle_ms: int | None = None, ask=None, warm_fonts: bool = False):
         super().__init__()
+        self.warm_fonts = warm_fonts
         self.db_path = Path(db_path)
         self.kdf = kdf
         self.idle_ms = idle_ms
@@ -80,12 +87,35 @@ class Controller(QObject):
         screen = LoginScreen(self.db_path, kdf=self.kdf)
         screen.unlocked.connect(self.show_main)
         screen.panel.ui.login.setFocus()
+        # The store (SQLCipher, the vault's crypto) is imported once the window
+        # is up, while she types, instead of before it appears.
+        QTimer.singleShot(PRELOAD_DELAY_MS, _preload_store)
         return self._replace(screen)
 
     def show_main(self, session) -> QWidget:
         from shelterdesk.gui.main_window import MainWindow
         self.main_window = MainWindow(session, self.db_path, idle_ms=self.idle_ms, ask=self.ask)
-        return self._replace(self.main_window)
+        window = self._replace(self.main_window)
+        if self.warm_fonts:
+            QTimer.singleShot(0, self._warm_up_fonts)
+        return window
+
+    def _warm_up_fonts(self) -> None:
+        """Once per process; a failure is left for the first real document to
+        report (it says which font is missing)."""
+        if self.warm_fonts:
+            self.warm_fonts = False
+            from shelterdesk.gui.tasks import run_task
+            from shelterdesk.reports import fonts
+            run_task(None, fonts.warm_up, on_error=lambda _error: None)
+
+
+#: How long after the login window appears the store is imported.
+PRELOAD_DELAY_MS = 300
+
+
+def _preload_store() -> None:
+    import shelterdesk.store.session  # noqa: F401
 
 
 def _warn_missing_font(parent: QWidget) -> None:
@@ -109,11 +139,43 @@ def main(argv: list[str]) -> int:
                                                    *qt_args])
     fonts_ok = setup_application(app)
     sys.excepthook = _report_unexpected
-    controller = Controller(resolve_db_path(args.db))
+    controller = Controller(resolve_db_path(args.db), warm_fonts=True)
     window = controller.start()
     if not fonts_ok:
         QTimer.singleShot(0, lambda: _warn_missing_font(window))
+    shot = os.environ.get(SCREENSHOT_ENV)
+    if shot:
+        _screenshot_when_shown(app, window, Path(shot))
     return app.exec()
+
+
+#: Test-only hook (tests/gui/test_xvfb.py, the start-up benchmark): when set
+#: to a path, the program saves a picture of its first window (first-run screen
+#: or login, which show nothing personal) there once the window server has
+#: shown it, and quits; set to ``none``, it only quits. Unset, it does nothing.
+SCREENSHOT_ENV = "SHELTERDESK_SCREENSHOT"
+
+
+def _screenshot_when_shown(app: QApplication, window: QWidget, path: Path,
+                           timeout_ms: int = 20_000) -> None:
+    waited = 0
+
+    def poll() -> None:
+        nonlocal waited
+        handle = window.windowHandle()
+        if handle is not None and handle.isExposed():
+            app.processEvents()
+            if str(path) != "none":
+                window.grab().save(str(path), "PNG")
+            app.exit(0)
+        elif waited >= timeout_ms:
+            print("window never shown", file=sys.stderr)
+            app.exit(3)
+        else:
+            waited += 10
+            QTimer.singleShot(10, poll)
+
+    QTimer.singleShot(0, poll)
 
 
 def _report_unexpected(kind, error, tb) -> None:

@@ -385,3 +385,36 @@ def chain(weight: str = "regular", lang: str = "ja") -> FontChain:
             names = (lead, *(n for n in base if n != lead)) if lead else base
             _chains[key] = FontChain(names)
         return _chains[key]
+
+
+def warm_up(langs: tuple[str, ...] = ("ja",)) -> int:
+    """Do once, ahead of time, what makes a session's first document slow:
+    parse and register every font of the chains the sheets use (the CJK and
+    rare-kanji fallbacks are large TrueType files), import the document
+    modules and draw one throwaway page in memory with every loaded font, so
+    ReportLab's subsetting and PDF writing code has run once. Returns how many
+    fonts are loaded.
+
+    Meant for a worker thread right after login (gui/app.py runs it through
+    gui.tasks.run_task); safe alongside a real build, which waits on the same
+    lock for a font being loaded. Nothing is written to disk and no personal
+    text is drawn."""
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    import shelterdesk.reports.consent_sheet
+    import shelterdesk.reports.intake_sheet  # noqa: F401
+
+    names: dict[str, None] = {}
+    for weight in _BASE_CHAINS:
+        for lang in langs:
+            names.update(dict.fromkeys(chain(weight, lang).names))
+    loaded = [f[0] for f in (load(n) for n in names) if f]
+    canvas = Canvas(io.BytesIO())
+    for y, font in enumerate(loaded):
+        canvas.setFont(font, 10)
+        canvas.drawString(40, 800 - 14 * y, "Aあア亜")
+    canvas.showPage()
+    canvas.save()
+    return len(loaded)

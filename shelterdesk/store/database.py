@@ -439,6 +439,22 @@ def _connect(path: Path, data_key: bytes):
     return con
 
 
+#: SQLite's page cache in KiB (negative: a size, not a page count): 64 MiB.
+#: SQLCipher decrypts and authenticates every page it reads from the file; the
+#: cache holds them decrypted, so a page read once costs nothing again. With
+#: SQLite's default 2 MB a 50,000-row scan measured 6–9× the plaintext time,
+#: with 64 MiB about 1× (``make bench``: encrypted ÷ plaintext). Fixed rather
+#: than sized from the file: the cache grows only as pages are read, so a small
+#: house's few-MB file costs its size, and 64 MiB bounds a large one. Decrypted
+#: pages live only in this process while the database is open and are wiped
+#: when freed (``cipher_memory_security``).
+CACHE_SIZE_KIB = 64 * 1024
+
+
+def configure_cache(con) -> None:
+    con.execute(f"PRAGMA cache_size = {-CACHE_SIZE_KIB}")
+
+
 def _configure(con) -> None:
     version = con.execute("PRAGMA cipher_version").fetchone()
     if not version or not version[0]:
@@ -447,6 +463,7 @@ def _configure(con) -> None:
     con.execute("PRAGMA temp_store = MEMORY")
     con.execute("PRAGMA secure_delete = ON")
     con.execute("PRAGMA foreign_keys = ON")
+    configure_cache(con)
     mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if mode.lower() != "wal":
         raise StoreError(_("The database could not be put in WAL mode."))

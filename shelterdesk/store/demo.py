@@ -3,6 +3,16 @@
 Every name is plainly made up (family names such as 見本 and 架空, "sample" and
 "fictitious"), so nobody mistakes the demo for real records. Deterministic for
 a given seed, so screenshots and tests see the same residents.
+
+Like a real house: every resident has her own name (names are drawn without
+replacement, so one name never stands for two people), siblings never share a
+given name, and the safety flag (要注意) is the exception — about one resident
+in five — because a flag on everybody tells staff nothing.
+
+The demo's password is printed on the first-run screen, so its key slots use a
+fixed, cheap Argon2id cost (:data:`DEMO_KDF`) instead of the calibrated half
+second per slot: calibrating and sealing five slots was most of the time the
+demo took to create, and the cost protects nothing here.
 """
 
 from __future__ import annotations
@@ -21,16 +31,29 @@ from shelterdesk.store.vault import KdfParams
 
 # Shown on the first-run screen: the demo holds only fictitious people.
 DEMO_PASSWORD = "demo-2026"  # noqa: S105
+#: OWASP's minimum Argon2id setting (19 MiB, two passes): the demo password is
+#: public, so only the shape of a real slot matters, not its cost.
+DEMO_KDF = KdfParams(time_cost=2, memory_kib=19 * 1024, parallelism=1)
 FAMILY = [("見本", "みほん"), ("架空", "かくう"), ("試用", "しよう"), ("仮名", "かめい"),
-          ("例示", "れいじ"), ("模擬", "もぎ")]
+          ("例示", "れいじ"), ("模擬", "もぎ"), ("試験", "しけん"), ("標本", "ひょうほん"),
+          ("雛形", "ひながた"), ("擬似", "ぎじ"), ("想定", "そうてい"), ("演習", "えんしゅう")]
 GIVEN = [("花子", "はなこ"), ("桜", "さくら"), ("美咲", "みさき"), ("陽子", "ようこ"),
          ("真由美", "まゆみ"), ("恵", "めぐみ"), ("由紀", "ゆき"), ("彩", "あや"),
-         ("千尋", "ちひろ"), ("葵", "あおい"), ("舞", "まい"), ("直美", "なおみ")]
+         ("千尋", "ちひろ"), ("葵", "あおい"), ("舞", "まい"), ("直美", "なおみ"),
+         ("明美", "あけみ"), ("智子", "ともこ"), ("裕子", "ゆうこ"), ("玲奈", "れな"),
+         ("詩織", "しおり"), ("楓", "かえで"), ("瞳", "ひとみ"), ("香織", "かおり")]
 CHILD_GIVEN = [("太郎", "たろう", "M"), ("結衣", "ゆい", "F"), ("蓮", "れん", "M"),
                ("陽菜", "ひな", "F"), ("湊", "みなと", "M"), ("凛", "りん", "F")]
-FOREIGN = [("Sample", "Maria", "PH", "tl"), ("Exemplo", "Ana", "BR", "pt"),
-           ("Mẫu", "Lan", "VN", "vi"), ("견본", "지은", "KR", "ko"),
-           ("样本", "丽", "CN", "zh"), ("Namuna", "Sita", "NP", "ne")]
+#: (nationality, language, family names, given names): every pair is one person.
+FOREIGN = [("PH", "tl", ("Sample", "Example"), ("Maria", "Joy", "Grace")),
+           ("BR", "pt", ("Exemplo", "Amostra"), ("Ana", "Júlia", "Bia")),
+           ("VN", "vi", ("Mẫu", "Thử"), ("Lan", "Hoa", "Mai")),
+           ("KR", "ko", ("견본", "예시"), ("지은", "수진", "민지")),
+           ("CN", "zh", ("样本", "示例"), ("丽", "芳", "静")),
+           ("NP", "ne", ("Namuna", "Udaharan"), ("Sita", "Gita", "Maya"))]
+#: Aliases are names too: each one is used once.
+ALIASES = [chr(cp) + "さん（仮）" for cp in range(0x30A2, 0x30AB, 2)] + [
+    chr(cp) + "さん（仮）" for cp in range(0x30CA, 0x30CF)]
 
 
 def demo_rooms() -> list[Room]:
@@ -48,6 +71,7 @@ def demo_rooms() -> list[Room]:
 def create_demo(db_path: Path, password: str = DEMO_PASSWORD, *, today: date | None = None,
                 seed: int = 7, kdf: KdfParams | None = None) -> sessions.Session:
     today = today or date.today()
+    kdf = kdf or DEMO_KDF
     session, _recovery = facility_repo.create_facility(
         db_path, Facility(name="デモ施設（架空）", capacity=20), demo_rooms(),
         "admin", "管理者（デモ）", password, kdf)
@@ -61,13 +85,14 @@ def create_demo(db_path: Path, password: str = DEMO_PASSWORD, *, today: date | N
 
 def populate(db, today: date, seed: int = 7, days: int = 730) -> None:
     rng = random.Random(seed)
+    names = _Names(rng)
     free = {b[0]: b[1] for b in db.query(
         "SELECT b.id, r.family FROM bed b JOIN room r ON r.id=b.room_id "
         "WHERE r.out_of_service=0")}
     occupied: dict[int, date | None] = {}  # bed -> discharge date (None: open)
     start = today - timedelta(days=days)
     day = start
-    n = 0
+    n = opened = 0
     with db.transaction():
         while day <= today:
             for bed, until in list(occupied.items()):
@@ -81,36 +106,78 @@ def populate(db, today: date, seed: int = 7, days: int = 730) -> None:
                     length = int(rng.expovariate(1 / 45)) + 1
                     discharge = day + timedelta(days=length)
                     until = None if discharge > today else discharge
-                    _admit_one(db, rng, n, day, bed, bool(free[bed]), until, today)
+                    # Flags are the minority: one resident in five among those
+                    # still in residence (the 3rd, 8th, 13th… open stay), and
+                    # about as often in the history.
+                    if until is None:
+                        opened += 1
+                        flagged = opened % 5 == 3
+                    else:
+                        flagged = rng.random() < 0.18
+                    _admit_one(db, rng, names, day, bed, bool(free[bed]), until, today,
+                               flagged)
                     occupied[bed] = until
             day += timedelta(days=1)
 
 
-def _admit_one(db, rng, n: int, day: date, bed: int, family_room: bool,
-               until: date | None, today: date) -> None:
-    foreign = rng.random() < 0.12
-    if foreign:
-        fam, given, nat, lang = rng.choice(FOREIGN)
-        fk, gk = "", ""
-    else:
-        (fam, fk), (given, gk) = rng.choice(FAMILY), rng.choice(GIVEN)
-        nat, lang = "JP", "ja"
+class _Names:
+    """Names drawn without replacement: Japanese (family × given), foreign
+    (per country), aliases. When the foreign names run out, Japanese ones are
+    used; the Japanese pool (240) is larger than two years of admissions."""
+
+    def __init__(self, rng: random.Random):
+        self.japanese = [(f, g) for f in FAMILY for g in GIVEN]
+        self.foreign = [(fam, giv, nat, lang) for nat, lang, fams, givs in FOREIGN
+                        for fam in fams for giv in givs]
+        self.aliases = list(ALIASES)
+        self.used: set[tuple[str, str]] = set()
+        for pool in (self.japanese, self.foreign, self.aliases):
+            rng.shuffle(pool)
+
+    def person(self, foreign: bool) -> tuple[str, str, str, str, str, str]:
+        if foreign and self.foreign:
+            fam, given, nat, lang = self.foreign.pop()
+            return fam, given, "", "", nat, lang
+        if not self.japanese:  # only with a far longer history than the demo's
+            self.japanese = [((f"{f}{len(self.used) + 2}", fk), g) for f, fk in FAMILY
+                             for g in GIVEN]
+        (fam, fk), (given, gk) = self.japanese.pop()
+        self.used.add((fam, given))
+        return fam, given, fk, gk, "JP", "ja"
+
+    def alias(self) -> str:
+        return self.aliases.pop() if self.aliases else ""
+
+
+def _safety(rng: random.Random, flagged: bool) -> SafetyFlags:
+    """No flag, or one or two of them (a high danger level with its note)."""
+    if not flagged:
+        return SafetyFlags()
+    kinds = rng.sample(["danger", "support", "order", "secret"], rng.randint(1, 2))
+    danger = rng.choice(["low", "medium", "high"]) if "danger" in kinds else None
+    return SafetyFlags(support_measure="support" in kinds,
+                       protection_order=rng.choice(["applied", "issued"]) if "order" in kinds
+                       else "none",
+                       danger_level=danger,
+                       danger_warning="来所者に注意（デモ）" if danger == "high" else "",
+                       whereabouts_secret="secret" in kinds)
+
+
+def _admit_one(db, rng, names: _Names, day: date, bed: int, family_room: bool,
+               until: date | None, today: date, flagged: bool) -> None:
+    fam, given, fk, gk, nat, lang = names.person(rng.random() < 0.12)
+    foreign = nat != "JP"
     birth = day - timedelta(days=rng.randint(18 * 365, 62 * 365))
-    danger = rng.choice([None, None, None, None, "low", "medium", "high"])
     r = Resident(
         family_name=fam, given_name=given, family_kana=fk, given_kana=gk,
-        alias=f"{chr(0x30A2 + 2 * (n % 20))}さん（仮）" if rng.random() < 0.3 else "",
+        alias=names.alias() if rng.random() < 0.1 else "",
         birth_date=birth, nationality=nat, language=lang, interpreter_needed=foreign,
         registered_municipality=rng.choice(["さいたま市", "川口市", "越谷市", "所沢市", "川越市"]),
-        safety=SafetyFlags(support_measure=rng.random() < 0.25,
-                           protection_order=rng.choice(["none"] * 6 + ["applied", "issued"]),
-                           danger_level=danger,
-                           danger_warning="来所者に注意（デモ）" if danger == "high" else "",
-                           whereabouts_secret=rng.random() < 0.2))
+        safety=_safety(rng, flagged))
     kids = []
     if family_room and rng.random() < 0.8:
-        for _ in range(rng.randint(1, 3)):
-            cg, ck, sex = rng.choice(CHILD_GIVEN)
+        # Siblings never share a given name.
+        for cg, ck, sex in rng.sample(CHILD_GIVEN, rng.randint(1, 3)):
             kids.append(Child(family_name=fam, given_name=cg, family_kana=fk, given_kana=ck,
                               birth_date=day - timedelta(days=rng.randint(100, 17 * 365)),
                               sex=sex, relationship="子"))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from shelterdesk.core.models import Child, Consent, Resident, ResidentRow, SafetyFlags
-from shelterdesk.core.text import fold, search_key
+from shelterdesk.core.text import fold, search_fold, search_key
 from shelterdesk.core.validation import ValidationError, check_child, check_consent, check_resident
 from shelterdesk.i18n import _
 from shelterdesk.store.errors import NotFound
@@ -48,10 +48,16 @@ def _resident_values(r: Resident) -> tuple:
             int(s.whereabouts_secret))
 
 
+def resident_search_key(r: Resident) -> str:
+    """What she is found by in the list: names, alias, kana, each folded by
+    :func:`~shelterdesk.core.text.search_key`. Migration step 2 recomputes it
+    with this very function."""
+    return search_key(r.family_name, r.given_name, r.family_name + r.given_name, r.alias,
+                       r.family_kana, r.given_kana, r.family_kana + r.given_kana)
+
+
 def _resident_keys(r: Resident) -> tuple[str, str]:
-    return (search_key(r.family_name, r.given_name, r.family_name + r.given_name, r.alias,
-                       r.family_kana, r.given_kana, r.family_kana + r.given_kana),
-            match_key(r.family_kana, r.given_kana))
+    return resident_search_key(r), match_key(r.family_kana, r.given_kana)
 
 
 def _resident_from_row(row) -> Resident:
@@ -286,7 +292,7 @@ def _where(view: str, search: str) -> tuple[str, list]:
     elif view == VIEW_DISCHARGED:
         clauses.append("EXISTS (SELECT 1 FROM stay d WHERE d.resident_id = r.id) "
                        f"AND r.id NOT IN ({_IN_RESIDENCE_IDS})")
-    q = fold(search)
+    q = search_fold(search)
     if q:
         clauses.append("r.search_key LIKE ? ESCAPE '\\'")
         params.append(like_pattern(q))
@@ -307,7 +313,7 @@ def list_residents(db, view: str = VIEW_IN_RESIDENCE, search: str = "", sort: st
     terms = [t.replace("{today}", today.isoformat())
              for t in SORT_COLUMNS.get(sort, SORT_COLUMNS["kana"])]
     terms.append("r.id")
-    if fold(search):
+    if search_fold(search):
         # Searching: scan and sort the matches. Walking the match_key index in
         # order and testing each row is slower when few rows match (a search).
         terms = ["+" + t if t == "r.match_key" else t for t in terms]

@@ -88,6 +88,37 @@ def test_old_database_opens_upgrades_and_reads_back(fixture, tmp_path):
     s.db.close()
 
 
+def test_step_2_recomputes_search_keys(tmp_path, monkeypatch):
+    """A resident written at version 1 (search key without variant and
+    diacritic folding) is found by the folded forms after the upgrade; every
+    key equals what the current code writes."""
+    from shelterdesk.core.text import fold
+
+    fixture = VERSIONED[0]
+    maker = _maker(fixture)
+    path = _copy(fixture, tmp_path)
+    monkeypatch.setattr(migrations, "STEPS", migrations.STEPS[:1])
+    monkeypatch.setattr(migrations, "LATEST", 1)
+    s = sessions.unlock(path, maker.LOGIN, maker.PASSWORD)
+    old_key = "\x1f".join(fold(p) for p in ("𠮷田", "Mẫu", "𠮷田Mẫu"))
+    s.db.con.execute("INSERT INTO resident(family_name, given_name, search_key, match_key, "
+                     "created_at, updated_at) VALUES ('𠮷田', 'Mẫu', ?, '', '2026-01-01T00:00:00', "
+                     "'2026-01-01T00:00:00')", (old_key,))
+    s.db.close()
+    monkeypatch.undo()
+    s = sessions.unlock(path, maker.LOGIN, maker.PASSWORD)
+    try:
+        db = s.db
+        for typed in ("吉田", "mau"):
+            assert [r.display_name for r in residents.list_residents(
+                db, residents.VIEW_ALL, typed, limit=10)] == ["𠮷田 Mẫu"]
+        for rid, key in db.query("SELECT id, search_key FROM resident"):
+            r = residents.get_resident(db, rid, audit_view=False)
+            assert key == residents.resident_search_key(r)
+    finally:
+        s.db.close()
+
+
 def test_committed_fixture_is_untouched_by_the_test():
     """The fixture is read from a copy: the committed file stays at its version."""
     for fixture in VERSIONED:

@@ -158,6 +158,30 @@ def test_search_respects_the_view(db, people):
     assert residents.count_residents(db, VIEW_DISCHARGED, "アヤコ") == 1
 
 
+@pytest.mark.parametrize("stored, typed", [
+    ("𠮷田", "吉田"), ("吉田", "𠮷田"), ("髙木", "高木"), ("山﨑", "山崎"), ("德永", "徳永"),
+    ("渡邊", "渡辺"), ("渡邉", "渡邊"), ("澤口", "沢口"), ("齋木", "斉木"), ("濱口", "浜口"),
+])
+def test_search_folds_kanji_variants_in_the_key_only(db, stored, typed):
+    """Synthetic names: a variant kanji in the stored name is found by the
+    everyday form and back; the stored name itself is never changed."""
+    st = _admit(db, stored, "見本", "", "")
+    assert _names(_list(db, VIEW_ALL, typed)) == [f"{stored} 見本"]
+    assert residents.get_resident(db, st.resident_id, audit_view=False).family_name == stored
+
+
+@pytest.mark.parametrize("typed", ["Mau", "mau lan", "MẪU", "Mâu", "Dang"])
+def test_search_folds_latin_diacritics(db, typed):
+    """A foreign name stored without kana is found by its Latin spelling,
+    with or without the diacritics."""
+    _admit(db, "Đặng", "Mẫu Lan", "", "")
+    assert _names(_list(db, VIEW_ALL, typed)) == ["Đặng Mẫu Lan"]
+
+
+def test_search_still_keeps_voiced_kana_apart(db, people):
+    assert _list(db, VIEW_ALL, "かかく") == []  # が/か: dakuten is not a diacritic
+
+
 def test_search_follows_an_edit(db, people):
     r = residents.get_resident(db, people["yoko"].resident_id, audit_view=False)
     r.alias = "ソラ（仮）"

@@ -48,3 +48,10 @@ def test_language_chain_leads_with_its_font():
     assert fonts.chain("regular", "ko").primary == "NanumGothic"
     assert fonts.chain("bold", "ja").primary == "BIZUDGothic-Bold"
     assert fonts.chain("regular", "ne").primary == "NotoSansDevanagari"
+
+
+def test_warm_up_loads_the_document_fonts():
+    """What the GUI runs on a worker after login: every font of the Japanese
+    chains is parsed and registered, one page drawn in memory."""
+    assert fonts.warm_up() >= 1
+    assert fonts.load("BIZUDGothic") is not None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
@@ -19,8 +20,10 @@ from shelterdesk.gui.forms.ui_login import Ui_LoginForm
 from shelterdesk.gui.operations import failure_message
 from shelterdesk.gui.tasks import run_task
 from shelterdesk.i18n import _
-from shelterdesk.store import session as sessions
-from shelterdesk.store.vault import KdfParams
+from shelterdesk.store.throttle import Throttle
+
+if TYPE_CHECKING:  # the store's crypto is imported at the first unlock, not at start
+    from shelterdesk.store.vault import KdfParams
 
 
 class LoginPanel(QWidget):
@@ -66,7 +69,7 @@ class LoginPanel(QWidget):
 
     def _tick(self) -> None:
         """Enable the button only when the store allows the next attempt."""
-        wait = sessions.wait_seconds(self.db_path) if self.db_path.exists() else 0.0
+        wait = Throttle(self.db_path).wait_seconds() if self.db_path.exists() else 0.0
         if wait > 0:
             self.ui.unlockButton.setEnabled(False)
             self.ui.unlockButton.setText(_("Wait {n} s").format(n=math.ceil(wait)))
@@ -96,6 +99,7 @@ class LoginPanel(QWidget):
         self.ui.unlockButton.setEnabled(False)
         self.show_message(_("Opening…"))
         path = self.db_path
+        from shelterdesk.store import session as sessions
         run_task(self, lambda: sessions.unlock(path, login, password),
                  self._done, self._failed)
 

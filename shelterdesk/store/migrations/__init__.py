@@ -26,6 +26,17 @@ def _v1(con) -> None:
                     rows)
 
 
+def _v2(con) -> None:
+    """Recomputes every resident's search key with kanji-variant and Latin-diacritic folding."""
+    from shelterdesk.core.text import search_key
+
+    rows = con.execute("SELECT id, family_name, given_name, alias, family_kana, given_kana "
+                       "FROM resident").fetchall()
+    con.executemany("UPDATE resident SET search_key = ? WHERE id = ?", [
+        (search_key(fn, gn, fn + gn, alias, fk, gk, fk + gk), rid)
+        for rid, fn, gn, alias, fk, gk in rows])
+
+
 def run_script(con, path: Path) -> None:
     """Run a .sql file statement by statement inside the open transaction
     (``executescript`` would commit it)."""
@@ -43,7 +54,7 @@ def run_script(con, path: Path) -> None:
         raise ValueError(f"incomplete statement at the end of {path.name}")
 
 
-STEPS: list[Callable] = [_v1]
+STEPS: list[Callable] = [_v1, _v2]
 LATEST = len(STEPS)
 
 
