@@ -260,3 +260,26 @@ def test_cli_print_never_overwrites_the_database_or_its_key_file(session, db_pat
               "--out", str(out), "--force"])
     assert r.returncode == 0, r.stderr
     assert out.read_bytes() != b"%PDF-1.4 keep me"
+
+
+def test_intake_sheet_carries_the_danger_warning_and_every_consent_status(db):
+    """The safety box names the perpetrator's danger and the warning typed for
+    staff; each consent prints its status as of the day of printing."""
+    sid = admit(db, "見本", "花子", consents=[
+        Consent(scope="medical", recipient="架空病院", given_on=date(2026, 11, 1)),
+        Consent(scope="municipality_aftercare", recipient="架空市", given_on=date(2026, 10, 1),
+                withdrawn_on=date(2026, 11, 10)),
+        Consent(scope="welfare_office", recipient="架空福祉事務所", given_on=date(2025, 4, 1),
+                expires_on=date(2026, 3, 31)),
+        Consent(scope="child_guidance", recipient="架空児童相談所", given_on=date(2026, 12, 1))])
+    text = _flat(_pdftotext(build_intake_sheet(db, sid, now=NOW).data))
+    safety = text[text.index("加害者の危険度"):]
+    assert "注意事項" in safety and "架空の注意事項" in safety
+    assert "高" in safety.split("注意事項")[0]  # danger level "high" beside its label
+    for status in ("有効", "撤回", "期間満了", "有効期間前"):
+        assert status in text, status
+    # each status stands on its consent's row
+    assert re.search(r"架空病院.*?有効", text)
+    assert re.search(r"架空市.*?撤回", text)
+    assert re.search(r"架空福祉事務所.*?期間満了", text)
+    assert re.search(r"架空児童相談所.*?有効期間前", text)
