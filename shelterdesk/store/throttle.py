@@ -25,7 +25,7 @@ def delay_for(failures: int) -> float:
     first two, then 2, 4, 8 … up to a minute."""
     if failures < FREE_ATTEMPTS:
         return 0.0
-    return min(MAX_DELAY, 2.0 ** (failures - FREE_ATTEMPTS + 1))
+    return min(MAX_DELAY, 2.0 ** min(failures - FREE_ATTEMPTS + 1, 16))
 
 
 #: The clock the delays are measured with (tests move it instead of sleeping).

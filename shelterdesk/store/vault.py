@@ -27,7 +27,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import secrets
+import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,27 +72,67 @@ class KdfParams:
 
     @classmethod
     def from_json(cls, d: dict) -> KdfParams:
-        if d.get("alg") != "argon2id":
+        """The parameters of a slot, refused (ValueError) outside the bounds the
+        program accepts: a tampered ``t=10**9`` or ``m=2**31`` would otherwise
+        hang a login for minutes or exhaust memory before failing."""
+        if not isinstance(d, dict) or d.get("alg") != "argon2id":
             raise ValueError("unknown kdf")
-        return cls(int(d["t"]), int(d["m"]), int(d["p"]))
+        t, m, p = d.get("t"), d.get("m"), d.get("p")
+        if not all(type(v) is int for v in (t, m, p)):
+            raise ValueError("kdf parameters are not integers")
+        if not (MIN_TIME_COST <= t <= MAX_TIME_COST and MIN_PARALLELISM <= p <= MAX_PARALLELISM
+                and max(MIN_MEMORY_KIB, 8 * p) <= m <= MAX_MEMORY_KIB):
+            raise ValueError("kdf parameters out of bounds")
+        return cls(t, m, p)
 
+
+#: What the program accepts from a slot file (and what calibration chooses
+#: within). The largest allowed cost is about a few seconds on a slow PC.
+MIN_TIME_COST, MAX_TIME_COST = 1, 64
+MIN_MEMORY_KIB, MAX_MEMORY_KIB = 8, 1024 * 1024
+MIN_PARALLELISM, MAX_PARALLELISM = 1, 8
+#: The largest key file read (a real one is a few kilobytes per account).
+MAX_SLOT_FILE_BYTES = 4 * 1024 * 1024
+
+
+#: The cost spent on an unknown login when no account slot says what it is.
+_DUMMY_KDF = KdfParams(time_cost=2, memory_kib=64 * 1024, parallelism=1)
 
 #: For tests only: the program calibrates (see calibrate_kdf) and never uses this.
 TEST_KDF = KdfParams(time_cost=1, memory_kib=8, parallelism=1)
 
 
+def _password_bytes(password: str) -> bytes:
+    """NFC UTF-8; a password that is not valid text (a non-UTF-8 byte read
+    from standard input arrives as a lone surrogate) still gives bytes, so it
+    is an ordinary wrong password for every login, known or not."""
+    try:
+        return normalise_password(password)
+    except UnicodeEncodeError:
+        import unicodedata
+        return unicodedata.normalize("NFC", password).encode("utf-8", "surrogateescape")
+
+
 def derive_kek(password: str, salt: bytes, params: KdfParams) -> bytes:
-    return hash_secret_raw(normalise_password(password), salt, params.time_cost,
+    return hash_secret_raw(_password_bytes(password), salt, params.time_cost,
                            params.memory_kib, params.parallelism, 32, Type.ID)
 
 
-def calibrate_kdf(target_seconds: float = 0.5, memory_kib: int = 64 * 1024) -> KdfParams:
-    """The Argon2id cost that takes about ``target_seconds`` on this PC."""
-    salt = secrets.token_bytes(16)
-    start = time.perf_counter()
-    hash_secret_raw(b"calibration", salt, 1, memory_kib, 1, 32, Type.ID)
-    one = max(time.perf_counter() - start, 1e-3)
-    return KdfParams(max(2, round(target_seconds / one)), memory_kib, 1)
+def _argon2_once(time_cost: int, memory_kib: int) -> None:
+    hash_secret_raw(b"calibration", secrets.token_bytes(16), time_cost, memory_kib, 1, 32,
+                    Type.ID)
+
+
+def calibrate_kdf(target_seconds: float = 0.5, memory_kib: int = 64 * 1024, *,
+                  run=_argon2_once, clock=time.perf_counter) -> KdfParams:
+    """The Argon2id cost that takes about ``target_seconds`` on this PC, within
+    the bounds :meth:`KdfParams.from_json` accepts (``run`` and ``clock`` are
+    replaced by tests with a fake machine)."""
+    start = clock()
+    run(1, memory_kib)
+    one = max(clock() - start, 1e-6)
+    t = round(target_seconds / one)
+    return KdfParams(min(MAX_TIME_COST, max(2, t)), memory_kib, 1)
 
 
 def new_recovery_code() -> str:
@@ -154,6 +196,13 @@ class SlotFile:
         self.database_id = database_id
         self.generation = generation
         self.slots = slots  # slot id -> slot
+        #: The previous copy was read because the primary one is damaged.
+        self.from_backup = False
+        #: The audit log's head (row id, its MAC) when the file was written.
+        self.audit_anchor: tuple[int, str] | None = None
+        self._read_body: dict | None = None
+        self._read_mac: str | None = None
+        self._mac_key: bytes | None = None
 
     # -- file ----------------------------------------------------------------
     @staticmethod
@@ -162,17 +211,20 @@ class SlotFile:
 
     @classmethod
     def load(cls, db_path: Path) -> SlotFile:
-        """The primary copy if it is intact, else the previous copy."""
+        """The primary copy if it is intact, else the previous copy (then
+        ``from_backup`` is set: the caller says so and which accounts it lacks).
+        Whatever a copy holds (a directory, a FIFO, 100,000 nested brackets,
+        tampered KDF values), it is either a valid slot file or damaged."""
         path = cls.path_for(db_path)
-        errors = []
-        for candidate in (path, path.with_name(path.name + ".bak")):
+        bak = path.with_name(path.name + ".bak")
+        for candidate in (path, bak):
             try:
-                return cls._parse(path, candidate.read_bytes())
-            except FileNotFoundError:
-                errors.append(candidate)
-            except (ValueError, KeyError, TypeError):
-                errors.append(candidate)
-        if not path.exists() and not path.with_name(path.name + ".bak").exists():
+                slots = cls._parse(path, _read_regular(candidate))
+            except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+                continue
+            slots.from_backup = candidate == bak
+            return slots
+        if not os.path.lexists(path) and not os.path.lexists(bak):
             raise SlotFileDamaged(
                 _("The key file {name} is missing; without it the database cannot be opened. "
                   "Restore it from a backup.").format(name=path.name))
@@ -183,14 +235,31 @@ class SlotFile:
     @classmethod
     def _parse(cls, path: Path, raw: bytes) -> SlotFile:
         doc = json.loads(raw.decode("utf-8"))
-        if doc.get("format") != FORMAT or doc.get("version") != VERSION:
+        if not isinstance(doc, dict) or doc.get("format") != FORMAT \
+                or doc.get("version") != VERSION:
             raise ValueError("not a slot file")
         body = doc["body"]
         digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
-        if not secrets.compare_digest(digest, doc["sha256"]):
+        if not isinstance(doc["sha256"], str) or not secrets.compare_digest(digest, doc["sha256"]):
             raise ValueError("checksum")
-        return cls(path, body["database_id"], int(body["generation"]),
-                   {s["id"]: s for s in body["slots"]})
+        if not isinstance(body["database_id"], str) or type(body["generation"]) is not int:
+            raise ValueError("body")
+        slots = {}
+        for s in body["slots"]:
+            _check_slot(s)
+            if s["id"] in slots:
+                raise ValueError("duplicate slot")
+            slots[s["id"]] = s
+        result = cls(path, body["database_id"], body["generation"], slots)
+        result._read_body = body
+        result._read_mac = doc.get("mac") if isinstance(doc.get("mac"), str) else None
+        anchor = body.get("audit_anchor")
+        if anchor is not None:
+            if not (isinstance(anchor, dict) and type(anchor.get("id")) is int
+                    and isinstance(anchor.get("mac"), str)):
+                raise ValueError("anchor")
+            result.audit_anchor = (anchor["id"], anchor["mac"])
+        return result
 
     def save(self, *, forget_previous: bool = False) -> None:
         """Write the slots, keeping the file replaced as ``.bak``. With
@@ -262,8 +331,8 @@ class SlotFile:
         if slot is None:
             # Spend the same time as a real attempt so logins cannot be probed.
             some = next((s for s in self.slots.values() if "kdf" in s), None)
-            if some:
-                derive_kek(password, secrets.token_bytes(16), KdfParams.from_json(some["kdf"]))
+            params = KdfParams.from_json(some["kdf"]) if some else _DUMMY_KDF
+            derive_kek(password, secrets.token_bytes(16), params)
             raise wrong
         try:
             kdf = KdfParams.from_json(slot["kdf"])
@@ -315,6 +384,54 @@ class SlotFile:
     def finish_rotation(self) -> None:
         for slot in self.slots.values():
             slot.pop("sealed_prev", None)
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a regular file of plausible size; OSError otherwise (a
+    directory, a FIFO that would block, a device, a huge file)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_SLOT_FILE_BYTES:
+            raise OSError("not a key file")
+        with os.fdopen(os.dup(fd), "rb") as f:
+            data = f.read(MAX_SLOT_FILE_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(data) > MAX_SLOT_FILE_BYTES:
+        raise OSError("not a key file")
+    return data
+
+
+def _check_slot(s: dict) -> None:
+    """ValueError unless ``s`` has the shape of a slot (types checked here, so
+    that nothing later meets a wrong type in the middle of a login)."""
+    if not isinstance(s, dict) or not isinstance(s.get("id"), str):
+        raise ValueError("slot")
+    if s["id"] != RECOVERY:
+        _account_id_of_or_error(s["id"])
+        if not isinstance(s.get("login"), str):
+            raise ValueError("slot login")
+        KdfParams.from_json(s["kdf"])
+        if len(_unb64(s["kdf"]["salt"])) < 8:
+            raise ValueError("salt")
+        for k in ("nonce", "ct"):
+            _unb64(s["private"][k])
+    if len(_unb64(s["public"])) != 32:
+        raise ValueError("public key")
+    for name in ("sealed", "sealed_prev"):
+        if name in s:
+            for k in ("epk", "nonce", "ct"):
+                _unb64(s[name][k])
+    if "sign_public" in s and len(_unb64(s["sign_public"])) != 32:
+        raise ValueError("signing key")
+
+
+def _account_id_of_or_error(slot_id: str) -> int:
+    kind, _sep, number = slot_id.partition(":")
+    if kind != "account" or not number.isdigit() or len(number) > 18:
+        raise ValueError("slot id")
+    return int(number)
 
 
 def _account_id_of(slot_id: str) -> int:
