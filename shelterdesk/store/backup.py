@@ -25,6 +25,5 @@ def backup(s: Session, target: Path) -> None:
         raise DatabaseExists(_("{name} already exists; choose another file name.").format(
             name=keys_target.name))
     s.db.backup_to(target, s.data_key)
-    copy = SlotFile(keys_target, s.slots.database_id, s.slots.generation, dict(s.slots.slots))
-    copy.save()
+    s.slots.copy_to(keys_target)
     s.db.audit("backup", "database")

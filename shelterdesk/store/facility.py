@@ -20,7 +20,7 @@ from shelterdesk.store.database import Database, new_data_key
 from shelterdesk.store.errors import DatabaseExists
 from shelterdesk.store.files import database_files_exist, remove_database_files
 from shelterdesk.store.rows import now_text
-from shelterdesk.store.session import Session
+from shelterdesk.store.session import Session, record_slots
 from shelterdesk.store.vault import KdfParams, calibrate_kdf, new_recovery_code, new_slot_file
 
 
@@ -65,6 +65,7 @@ def create_facility(db_path: Path, facility: Facility, rooms: list[Room], admin_
         recovery = new_recovery_code()
         slots.set_account_slot(admin_id, admin_login, admin_password, key, kdf)
         slots.set_recovery_slot(recovery, key)
+        record_slots(db, slots)
         slots.save()
     except BaseException:
         if db is not None:

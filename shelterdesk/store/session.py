@@ -10,7 +10,9 @@ every way in (GUI, command line) waits alike.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +25,14 @@ from shelterdesk.store.database import Database
 from shelterdesk.store.errors import DatabaseDamaged, Forbidden, WrongPassword
 from shelterdesk.store.rows import now_text
 from shelterdesk.store.throttle import Throttle
-from shelterdesk.store.vault import KdfParams, SlotFile, calibrate_kdf
+from shelterdesk.store.vault import (
+    MAC_ABSENT,
+    MAC_OK,
+    RECOVERY,
+    KdfParams,
+    SlotFile,
+    calibrate_kdf,
+)
 
 
 @dataclass
@@ -34,17 +43,34 @@ class Session:
     account: Account | None
     kdf: KdfParams
     _data_key: bytes | None = field(default=None, repr=False)
+    #: What the unlock found and reported (each also audited): a key file
+    #: changed outside ShelterDesk, slots of no known account, the previous
+    #: copy of the key file used. Sentences for the user, in their language.
+    warnings: list[str] = field(default_factory=list)
 
     def require(self, *roles: str) -> None:
         if self.account is None or not (self.account.roles & set(roles)):
             raise Forbidden(_("Your account may not do this."))
 
     def lock(self) -> None:
-        """Close the connection and drop the data key."""
+        """Close the connection and drop the data key; the audit log's head
+        is written into the key file first (see vault: the anchor)."""
         if self.db.is_open:
             self.db.audit("lock")
+            anchor = audit_anchor(self.db)
             self.db.close()
+            if anchor is not None:
+                with contextlib.suppress(OSError):
+                    self.slots.write_anchor(anchor)
         self._data_key = None
+
+    def save_slots(self, *, forget_previous: bool = False) -> None:
+        """Write the key file after a change to the slots: the database records
+        every slot's public key first (it is the authority for which slots are
+        genuine), and the audit head goes into the file as its anchor."""
+        record_slots(self.db, self.slots)
+        self.slots.audit_anchor = audit_anchor(self.db) or self.slots.audit_anchor
+        self.slots.save(forget_previous=forget_previous)
 
     @property
     def data_key(self) -> bytes | None:
@@ -80,20 +106,23 @@ def unlock(db_path: Path, login: str, password: str) -> Session:
     longer (see throttle)."""
     db_path = Path(db_path)
     throttle = Throttle(db_path)
-    wait = throttle.wait_seconds()
-    if wait > 0:
-        # Enforced here, not only by the screens: every way in waits alike.
-        raise TooManyAttempts(wait)
-    slots = SlotFile.load(db_path)
-    # The lockout file is in the clear: keep a typed login only when it is a
-    # staff login (a resident's name typed into the wrong field must not land
-    # on disk).
-    who = login if slots.slot_for_login(login) is not None else "?"
-    try:
-        account_id, key = slots.unlock(login, password)
-    except WrongPassword:
-        throttle.record_failure(who, now_text())
-        raise
+    # Held across the key derivation: parallel attempts are checked one after
+    # another, each meeting the delay the previous ones earned.
+    with throttle.attempt():
+        wait = throttle.wait_seconds()
+        if wait > 0:
+            # Enforced here, not only by the screens: every way in waits alike.
+            raise TooManyAttempts(wait)
+        slots = SlotFile.load(db_path)
+        # The lockout file is in the clear: keep a typed login only when it is a
+        # staff login (a resident's name typed into the wrong field must not land
+        # on disk).
+        who = login if slots.slot_for_login(login) is not None else "?"
+        try:
+            account_id, key = slots.unlock(login, password)
+        except WrongPassword:
+            throttle.record_failure(who, now_text())
+            raise
     db, key = _open_with_fallback(db_path, slots, key,
                                   lambda: slots.unlock(login, password, previous=True)[1])
     try:
@@ -105,14 +134,34 @@ def unlock(db_path: Path, login: str, password: str) -> Session:
             raise WrongPassword(_("Wrong login or password."))
         db.account_id = account_id
         with db.transaction():
-            for at, who in throttle.take_pending():
+            for at, who in _plausible_failures(db, throttle.take_pending()):
                 db.audit("login_failed", "account", None, f"login={who}", at=at, account_id=None)
             db.audit("login", "account", account_id)
+        kdf = KdfParams.from_json(slots.slot_for_login(login)["kdf"])
+        session = Session(db, slots, account, kdf, key)
+        session.warnings = reconcile_slots(session, SlotFile.account_slot_id(account_id))
     except BaseException:
         db.close()
         raise
-    kdf = KdfParams.from_json(slots.slot_for_login(login)["kdf"])
-    return Session(db, slots, account, kdf, key)
+    return session
+
+
+_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
+
+
+def _plausible_failures(db: Database, pending: list[tuple[str, str]]):
+    """The failed logins from the throttle files as they may enter the audit
+    log: anyone can write those files, so a login that is not a real account
+    becomes "?", and a time is kept only between the log's last row and now
+    (never backdated before it, never in the future)."""
+    logins = {r[0] for r in db.query("SELECT login FROM account")}
+    last = db.query_one("SELECT max(at) FROM audit")
+    floor = last[0] if last and last[0] else ""
+    now = now_text()
+    for at, who in pending:
+        if not _TIMESTAMP.fullmatch(at) or at > now:
+            at = now
+        yield max(at, floor), (who if who in logins else "?")
 
 
 def unlock_with_recovery(db_path: Path, code: str, kdf: KdfParams | None = None) -> Session:
@@ -127,7 +176,109 @@ def unlock_with_recovery(db_path: Path, code: str, kdf: KdfParams | None = None)
     db.account_id = None
     db.audit("recovery_unlock")
     recovery_admin = Account(None, "recovery", _("Recovery"), frozenset({"admin"}))
-    return Session(db, slots, recovery_admin, kdf or calibrate_kdf(), key)
+    session = Session(db, slots, recovery_admin, kdf or calibrate_kdf(), key)
+    try:
+        session.warnings = reconcile_slots(session, RECOVERY)
+    except BaseException:
+        db.close()
+        raise
+    return session
+
+
+# -- the database is the authority for which slots are genuine -----------------------
+
+def _slot_meta_key(slot_id: str) -> str:
+    return "slot_public:" + slot_id
+
+
+def record_slots(db: Database, slots: SlotFile) -> None:
+    """Record in the database the public key of every slot the program has
+    set (called before each save, inside the caller's transaction)."""
+    with db.transaction() as con:
+        for sid, slot in slots.slots.items():
+            con.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) "
+                        "DO UPDATE SET value=excluded.value", (_slot_meta_key(sid), slot["public"]))
+
+
+def known_slot_ids(db: Database, slots: SlotFile) -> set[str]:
+    """The slots the database vouches for: the recovery slot and the slot of
+    every enabled account, each with the public key the database recorded."""
+    recorded = dict(db.query("SELECT key, value FROM meta WHERE key LIKE 'slot_public:%'"))
+    enabled = {SlotFile.account_slot_id(r[0])
+               for r in db.query("SELECT id FROM account WHERE disabled=0")} | {RECOVERY}
+    return {sid for sid, slot in slots.slots.items()
+            if sid in enabled and recorded.get(_slot_meta_key(sid)) == slot.get("public")}
+
+
+def audit_anchor(db: Database) -> tuple[int, str] | None:
+    head = db.get_meta("audit_head")
+    if not head:
+        return None
+    rid, _sep, mac = head.partition(":")
+    return (int(rid), mac) if rid.isdigit() else None
+
+
+def reconcile_slots(s: Session, own_slot: str) -> list[str]:
+    """After an unlock: check the key file against the database and report
+    (and audit) what does not match; rewrite it from the database's truth.
+
+    - no MAC yet (a file from before it existed): the database records the
+      slots of its enabled accounts as they are now, once, and the file gets
+      its MAC (trust on first use, audited);
+    - a MAC that does not verify: the file was changed outside ShelterDesk;
+    - a slot the database does not know (no such enabled account, or not the
+      public key recorded for it): dropped from both copies, reported.
+
+    The slot that has just unlocked is genuine by proof (it opened the data
+    key), so its owner is never locked out by someone else's tampering."""
+    db, slots = s.db, s.slots
+    warnings: list[str] = []
+    rewrite = False
+    recorded = db.query_one("SELECT count(*) FROM meta WHERE key LIKE 'slot_public:%'")[0]
+    if slots.mac_status == MAC_ABSENT and recorded == 0:
+        enabled = {SlotFile.account_slot_id(r[0])
+                   for r in db.query("SELECT id FROM account WHERE disabled=0")} | {RECOVERY}
+        with db.transaction():
+            slots.retain(set(slots.slots) & enabled)
+            record_slots(db, slots)
+            db.audit("key_file_upgraded", "database")
+        rewrite = True
+    elif slots.mac_status != MAC_OK:
+        warnings.append(_("The key file was changed outside ShelterDesk (its seal does not "
+                          "match). It has been rewritten from the database's list of accounts."))
+        db.audit("key_file_tampered", "database")
+        rewrite = True
+    if own_slot in slots.slots and own_slot != RECOVERY and \
+            db.get_meta(_slot_meta_key(own_slot)) is None:
+        record_slots_one(db, slots, own_slot)
+    unknown = slots.retain(known_slot_ids(db, slots) | {own_slot})
+    if unknown:
+        warnings.append(_("The key file held {n} key slot(s) that belong to no account of this "
+                          "database; they were removed.").format(n=len(unknown)))
+        db.audit("key_file_unknown_slots", "database", None, f"count={len(unknown)}")
+        rewrite = True
+    if slots.from_backup:
+        enabled = {r[0]: r[1] for r in db.query(
+            "SELECT id, login FROM account WHERE disabled=0 ORDER BY login")}
+        lacking = [login for aid, login in enabled.items()
+                   if SlotFile.account_slot_id(aid) not in slots.slots]
+        if lacking:
+            warnings.append(_("The key file was damaged and its previous copy was used. These "
+                              "accounts cannot log in until an administrator sets a new password "
+                              "for them: {logins}.").format(logins=", ".join(lacking)))
+        else:
+            warnings.append(_("The key file was damaged and its previous copy was used; every "
+                              "account is in it."))
+        db.audit("key_file_backup_used", "database", None, f"lacking={len(lacking)}")
+        # Nothing is written: the damaged file is kept for whoever repairs it.
+        return warnings
+    if rewrite:
+        s.save_slots(forget_previous=True)
+    return warnings
+
+
+def record_slots_one(db: Database, slots: SlotFile, slot_id: str) -> None:
+    db.set_meta(_slot_meta_key(slot_id), slots.slots[slot_id]["public"])
 
 
 def _open_with_fallback(db_path: Path, slots: SlotFile, key: bytes, previous_key):

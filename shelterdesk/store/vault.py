@@ -25,7 +25,9 @@ out, never grant a role. Never log a password, a key or a code.
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -203,6 +205,7 @@ class SlotFile:
         self._read_body: dict | None = None
         self._read_mac: str | None = None
         self._mac_key: bytes | None = None
+        self.mac_status = MAC_OK
 
     # -- file ----------------------------------------------------------------
     @staticmethod
@@ -247,9 +250,7 @@ class SlotFile:
         slots = {}
         for s in body["slots"]:
             _check_slot(s)
-            if s["id"] in slots:
-                raise ValueError("duplicate slot")
-            slots[s["id"]] = s
+            slots[s["id"]] = s  # a duplicated id: the MAC no longer verifies
         result = cls(path, body["database_id"], body["generation"], slots)
         result._read_body = body
         result._read_mac = doc.get("mac") if isinstance(doc.get("mac"), str) else None
@@ -261,19 +262,97 @@ class SlotFile:
             result.audit_anchor = (anchor["id"], anchor["mac"])
         return result
 
-    def save(self, *, forget_previous: bool = False) -> None:
-        """Write the slots, keeping the file replaced as ``.bak``. With
-        ``forget_previous`` (a slot removed, a password changed) the ``.bak``
-        gets the new content as well: the previous copy would otherwise still
-        open the database with the revoked password."""
+    def _body(self) -> dict:
         body = {"database_id": self.database_id, "generation": self.generation,
                 "slots": sorted(self.slots.values(), key=lambda s: s["id"])}
-        doc = {"format": FORMAT, "version": VERSION, "body": body,
-               "sha256": hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()}
-        data = json.dumps(doc, indent=1, sort_keys=True).encode("utf-8")
-        write_atomic(self.path, data, keep_previous=True)
-        if forget_previous:
-            write_atomic(self.path.with_name(self.path.name + ".bak"), data)
+        if self.audit_anchor is not None:
+            body["audit_anchor"] = {"id": self.audit_anchor[0], "mac": self.audit_anchor[1]}
+        return body
+
+    def _document(self, body: dict) -> dict:
+        if self._mac_key is None:
+            raise RuntimeError("the slot list is written only by a session that holds the key")
+        return {"format": FORMAT, "version": VERSION, "body": body,
+                "sha256": hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest(),
+                "mac": _slot_list_mac(self._mac_key, body)}
+
+    def _write(self, doc: dict, *, keep_previous: bool, forget_previous: bool = False) -> None:
+        from shelterdesk.store.throttle import Throttle, exclusive
+        db_path = self.path.with_name(self.path.name.removesuffix(".keys"))
+        with exclusive(db_path):
+            # The failed-login count mirrored here (outside the body) stays.
+            on_disk = Throttle(db_path)._keys_doc()
+            if on_disk is not None and "throttle" in on_disk:
+                doc = doc | {"throttle": on_disk["throttle"]}
+            data = json.dumps(doc, indent=1, sort_keys=True).encode("utf-8")
+            write_atomic(self.path, data, keep_previous=keep_previous)
+            if forget_previous:
+                write_atomic(self.path.with_name(self.path.name + ".bak"), data)
+
+    def save(self, *, forget_previous: bool = False) -> None:
+        """Write the slots with their MAC, keeping the file replaced as
+        ``.bak``. With ``forget_previous`` (a slot removed, a password changed,
+        a planted slot dropped) the ``.bak`` gets the new content as well: the
+        previous copy would otherwise still hold what was removed."""
+        self._write(self._document(self._body()), keep_previous=True,
+                    forget_previous=forget_previous)
+        self._read_body, self._read_mac = None, None
+        self.mac_status = MAC_OK
+
+    def write_anchor(self, anchor: tuple[int, str]) -> None:
+        """Record the audit log's head in the key file on disk (at lock), in
+        place: only if the file there is the one this session knows (its MAC
+        verifies under this session's key) and its anchor is older; the slots
+        on disk are kept as they are (another session may have changed them)."""
+        if self._mac_key is None:
+            return
+        from shelterdesk.store.throttle import exclusive
+        db_path = self.path.with_name(self.path.name.removesuffix(".keys"))
+        with exclusive(db_path):
+            try:
+                disk = self._parse(self.path, _read_regular(self.path))
+            except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+                return
+            if disk._read_mac is None or not secrets.compare_digest(
+                    disk._read_mac, _slot_list_mac(self._mac_key, disk._read_body)):
+                return
+            if disk.audit_anchor is not None and disk.audit_anchor[0] >= anchor[0]:
+                return
+            body = dict(disk._read_body)
+            body["audit_anchor"] = {"id": anchor[0], "mac": anchor[1]}
+            self._write(self._document(body), keep_previous=False)
+        self.audit_anchor = anchor
+
+    def copy_to(self, path: Path) -> SlotFile:
+        """The same slots written at ``path`` (a backup's key file)."""
+        other = SlotFile(path, self.database_id, self.generation, copy.deepcopy(self.slots))
+        other.audit_anchor = self.audit_anchor
+        other._mac_key = self._mac_key
+        other.save()
+        return other
+
+    # -- the slot list's MAC -------------------------------------------------
+    def adopt_key(self, data_key: bytes) -> None:
+        """Remember the current data key's MAC key (for saving) and check the
+        slot list as it was read against it: :attr:`mac_status` is MAC_OK,
+        MAC_ABSENT (a file written before the MAC existed) or MAC_MISMATCH
+        (the file was changed outside ShelterDesk)."""
+        self._mac_key = slot_list_mac_key(data_key)
+        if self._read_body is None:
+            self.mac_status = MAC_OK
+        elif self._read_mac is None:
+            self.mac_status = MAC_ABSENT
+        else:
+            expected = _slot_list_mac(self._mac_key, self._read_body)
+            self.mac_status = (MAC_OK if secrets.compare_digest(expected, self._read_mac)
+                               else MAC_MISMATCH)
+
+    def retain(self, slot_ids: set[str]) -> list[str]:
+        """Drop every slot not in ``slot_ids``; the ids dropped."""
+        dropped = sorted(set(self.slots) - slot_ids)
+        for sid in dropped:
+            del self.slots[sid]
+        return dropped
 
     # -- slots ---------------------------------------------------------------
     def _ad(self, slot_id: str, what: str, generation: int | None = None) -> bytes:
@@ -294,6 +373,8 @@ class SlotFile:
 
     def set_account_slot(self, account_id: int, login: str, password: str,
                          data_key: bytes, kdf: KdfParams) -> None:
+        if self._mac_key is None:
+            self.adopt_key(data_key)
         slot_id = self.account_slot_id(account_id)
         private = X25519PrivateKey.generate()
         salt = secrets.token_bytes(16)
@@ -309,6 +390,8 @@ class SlotFile:
         }
 
     def set_recovery_slot(self, code: str, data_key: bytes) -> None:
+        if self._mac_key is None:
+            self.adopt_key(data_key)
         private = _recovery_private(code)
         self.slots[RECOVERY] = {
             "id": RECOVERY, "account_id": None, "login": None,
@@ -367,15 +450,19 @@ class SlotFile:
                     raise SlotFileDamaged(_("The key slot of this account is damaged."))
                 return _unseal(slot["sealed_prev"], private,
                                self._ad(slot["id"], "data", self.generation - 1))
-            return _unseal(slot["sealed"], private, self._ad(slot["id"], "data"))
+            key = _unseal(slot["sealed"], private, self._ad(slot["id"], "data"))
         except (InvalidTag, KeyError, ValueError, TypeError):
             raise SlotFileDamaged(_("The key slot of this account is damaged.")) from None
+        if self._mac_key is None:
+            self.adopt_key(key)
+        return key
 
     def reseal_all(self, new_data_key: bytes) -> None:
         """Seal a new data key to every slot, keeping the current seal as
         ``sealed_prev`` until :meth:`finish_rotation`: a crash between this and
         ``PRAGMA rekey`` must not lock everybody out."""
         self.generation += 1
+        self._mac_key = slot_list_mac_key(new_data_key)
         for slot in self.slots.values():
             public = X25519PublicKey.from_public_bytes(_unb64(slot["public"]))
             slot["sealed_prev"] = slot["sealed"]
@@ -384,6 +471,21 @@ class SlotFile:
     def finish_rotation(self) -> None:
         for slot in self.slots.values():
             slot.pop("sealed_prev", None)
+
+
+MAC_OK, MAC_ABSENT, MAC_MISMATCH = "ok", "absent", "mismatch"
+
+
+def slot_list_mac_key(data_key: bytes) -> bytes:
+    return HKDF(hashes.SHA256(), 32, salt=None, info=b"shelterdesk slot-list v1").derive(data_key)
+
+
+def _slot_list_mac(mac_key: bytes, body: dict) -> str:
+    """HMAC-SHA256 over the canonical body: database id, generation, every
+    slot (id, login, public keys, KDF parameters, sealed keys) and the audit
+    anchor."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hmac.new(mac_key, canonical.encode("ascii"), hashlib.sha256).hexdigest()
 
 
 def _read_regular(path: Path) -> bytes:

@@ -13,7 +13,7 @@ from shelterdesk.store import session as sessions
 from shelterdesk.store import throttle, vault
 from shelterdesk.store.errors import SlotFileDamaged, WrongPassword
 from shelterdesk.store.throttle import MAX_DELAY, Throttle, delay_for
-from shelterdesk.store.vault import KdfParams, SlotFile, calibrate_kdf
+from shelterdesk.store.vault import TEST_KDF, KdfParams, SlotFile, calibrate_kdf
 
 ADMIN = "admin"
 PASSWORD = "correct horse 1"
@@ -42,7 +42,7 @@ def _rewrite_slots(path: Path, edit) -> None:
 
 class FakeClock:
     def __init__(self):
-        self.now = 1_000_000.0
+        self.now = 1_790_000_000.0  # late 2026
 
     def __call__(self) -> float:
         return self.now
@@ -198,3 +198,241 @@ def test_non_utf8_password_is_a_counted_wrong_password_for_any_login(db_path, cl
     assert not isinstance(e.value, sessions.TooManyAttempts)
     doc = json.loads(Throttle(db_path).path.read_text(encoding="utf-8"))
     assert doc["failures"] == 1
+
+
+# -- the throttle cannot be reset or crashed ---------------------------------------------
+
+def _fail(db_path, clock, n: int, login: str = ADMIN) -> None:
+    for i in range(n):
+        clock.wait_out(db_path)
+        with pytest.raises(WrongPassword):
+            sessions.unlock(db_path, login, f"guess {i}")
+
+
+def test_deleting_the_lockout_file_does_not_reset_the_count(db_path, clock):
+    _fail(db_path, clock, 4)
+    before = sessions.wait_seconds(db_path)
+    assert before == 8
+    Throttle(db_path).path.unlink()
+    assert sessions.wait_seconds(db_path) == before
+    with pytest.raises(sessions.TooManyAttempts):
+        sessions.unlock(db_path, ADMIN, PASSWORD)
+    # ... and the pending failures still reach the audit log.
+    clock.wait_out(db_path)
+    s = sessions.unlock(db_path, ADMIN, PASSWORD)
+    try:
+        n = s.db.query("SELECT count(*) FROM audit WHERE action='login_failed'")[0][0]
+        assert n == 4
+    finally:
+        s.db.close()
+    assert sessions.wait_seconds(db_path) == 0
+
+
+@pytest.mark.parametrize("content", [
+    b'{"failures": "many", "last": "yesterday", "pending": "x"}',
+    b'{"failures": -5, "last": 1e400, "pending": [[1, 2, 3], null, ["a"]]}',
+    b'{"failures": 1e308, "last": NaN, "pending": [["2026-01-01T00:00:00", 7]]}',
+    b'[1, 2, 3]',
+    b'\xff\xfe garbage',
+    b'{"failures": 3, "last": 100000000000000000000000000000}',
+])
+def test_malformed_lockout_file_never_crashes_the_right_login(db_path, clock, content):
+    Throttle(db_path).path.write_bytes(content)
+    assert 0 <= sessions.wait_seconds(db_path) <= MAX_DELAY
+    clock.wait_out(db_path)
+    sessions.unlock(db_path, ADMIN, PASSWORD).db.close()
+
+
+def test_a_time_in_the_future_is_capped_and_does_not_lock_everyone_out(db_path, clock):
+    _fail(db_path, clock, 3)
+    doc = json.loads(Throttle(db_path).path.read_text(encoding="utf-8"))
+    doc["last"] = clock.now + 8_203_935_649
+    Throttle(db_path).path.write_text(json.dumps(doc), encoding="utf-8")
+    wait = sessions.wait_seconds(db_path)
+    assert 0 < wait <= MAX_DELAY
+    clock.now += MAX_DELAY
+    sessions.unlock(db_path, ADMIN, PASSWORD).db.close()
+
+
+def test_a_clock_jumping_back_does_not_lock_everyone_out(db_path, clock):
+    _fail(db_path, clock, 3)
+    clock.now -= 365 * 24 * 3600  # the PC's clock is set back a year
+    assert sessions.wait_seconds(db_path) <= MAX_DELAY
+    clock.now += MAX_DELAY
+    sessions.unlock(db_path, ADMIN, PASSWORD).db.close()
+
+
+def test_parallel_attempts_are_checked_one_after_another(db_path, clock, monkeypatch):
+    """Twenty attempts at once: after the two free ones, each must wait its
+    delay, so only two key derivations run (the check is held across the KDF)."""
+    import threading
+    import time as _time
+
+    calls = []
+    real = vault.derive_kek
+
+    def slow(*a):
+        calls.append(1)
+        _time.sleep(0.05)
+        return real(*a)
+
+    monkeypatch.setattr(vault, "derive_kek", slow)
+    outcomes = []
+
+    def attempt(i):
+        try:
+            sessions.unlock(db_path, ADMIN, f"guess {i}")
+        except sessions.TooManyAttempts:
+            outcomes.append("wait")
+        except WrongPassword:
+            outcomes.append("wrong")
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["wait"] * 18 + ["wrong"] * 2
+    assert len(calls) == 2
+
+
+def test_a_planted_login_never_becomes_an_audit_row(session, db_path, clock):
+    accounts_repo.add_account(session, "case1", "支援員 架空", {"caseworker"}, OTHER_PASSWORD)
+    session.lock()
+    path = Throttle(db_path).path
+    path.write_text(json.dumps({"failures": 1, "last": clock.now, "pending": [
+        ["2001-01-01T00:00:00", "case1"],          # backdated
+        ["2026-11-20T10:00:00", "intruder"],       # not an account
+        ["not a time", "admin"],
+        ["9999-12-31T23:59:59", "admin"],          # from the future
+    ]}), encoding="utf-8")
+    s = sessions.unlock(db_path, ADMIN, PASSWORD)
+    try:
+        rows = s.db.query("SELECT at, detail FROM audit WHERE action='login_failed' ORDER BY id")
+        first = s.db.query("SELECT min(at) FROM audit WHERE action!='login_failed'")[0][0]
+        login = s.db.query("SELECT at FROM audit WHERE action='login' ORDER BY id DESC")[0][0]
+    finally:
+        s.db.close()
+    assert len(rows) == 4
+    assert {d for _a, d in rows} <= {"login=case1", "login=admin", "login=?"}
+    assert "login=intruder" not in [d for _a, d in rows]
+    # Never before the log's own rows, never after the login that reports them.
+    assert all(first <= at <= login for at, _d in rows)
+
+
+# -- planted slots and the slot list's MAC ----------------------------------------------------
+
+def _plant_slot(path: Path, attacker) -> None:
+    """Append a slot with the attacker's own X25519 public key, as anyone who
+    can write the folder could (the checksum is unkeyed)."""
+    from shelterdesk.store.vault import _b64, _raw_public
+
+    def edit(body):
+        body["slots"].append({"id": "account:999", "account_id": 999, "login": "helper",
+                              "kdf": body["slots"][0]["kdf"],
+                              "private": body["slots"][0]["private"],
+                              "public": _b64(_raw_public(attacker.public_key())),
+                              "sealed": body["slots"][0]["sealed"]})
+    _rewrite_slots(path, edit)
+
+
+def test_planted_slot_is_reported_dropped_and_never_gets_the_new_key(session, db_path):
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+    attacker = X25519PrivateKey.generate()
+    session.lock()
+    _plant_slot(_keys(db_path), attacker)
+    s = sessions.unlock(db_path, ADMIN, PASSWORD)
+    s.kdf = TEST_KDF
+    try:
+        assert any("changed outside ShelterDesk" in w for w in s.warnings)
+        assert any("belong to no account" in w for w in s.warnings)
+        assert "account:999" not in s.slots.slots
+        for copy in (_keys(db_path), _bak(db_path)):
+            assert "account:999" not in copy.read_text(encoding="utf-8")
+        actions = [r[0] for r in s.db.query("SELECT action FROM audit")]
+        assert "key_file_tampered" in actions and "key_file_unknown_slots" in actions
+        # Planted again into the session's own list (as if read before the
+        # check): a rotation still seals only to the slots the database knows.
+        _plant_slot(_keys(db_path), attacker)
+        s.slots.slots["account:999"] = json.loads(_keys(db_path).read_text())["body"]["slots"][-1]
+        accounts_repo.rotate_data_key(s)
+        assert "account:999" not in json.loads(_keys(db_path).read_text())["body"]["slots"]
+        assert "account:999" not in s.slots.slots
+    finally:
+        s.lock()
+    again = sessions.unlock(db_path, ADMIN, PASSWORD)
+    try:
+        assert again.warnings == []
+    finally:
+        again.lock()
+
+
+def test_any_edit_of_the_slot_list_is_reported(session, db_path, clock):
+    accounts_repo.add_account(session, "case1", "支援員 架空", {"caseworker"}, OTHER_PASSWORD)
+    session.lock()
+
+    def edit(body):
+        for slot in body["slots"]:
+            if slot.get("login") == "case1":
+                slot["kdf"]["t"] = 2
+    _rewrite_slots(_keys(db_path), edit)
+    s = sessions.unlock(db_path, ADMIN, PASSWORD)
+    try:
+        assert any("changed outside ShelterDesk" in w for w in s.warnings)
+    finally:
+        s.lock()
+
+
+def test_replaced_public_key_of_a_real_account_is_dropped(session, db_path):
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    from shelterdesk.store.vault import _b64, _raw_public
+    case = accounts_repo.add_account(session, "case1", "支援員 架空", {"caseworker"},
+                                     OTHER_PASSWORD)
+    # Someone holding the key rewrites case1's public key and the MAC itself.
+    session.slots.slots[f"account:{case.id}"]["public"] = _b64(
+        _raw_public(X25519PrivateKey.generate().public_key()))
+    session.slots.save()
+    session.lock()
+    s = sessions.unlock(db_path, ADMIN, PASSWORD)
+    try:
+        assert any("belong to no account" in w for w in s.warnings)
+        assert f"account:{case.id}" not in s.slots.slots
+    finally:
+        s.lock()
+
+
+def test_previous_copy_used_is_said_with_the_accounts_it_lacks(session, db_path):
+    accounts_repo.add_account(session, "case1", "支援員 架空", {"caseworker"}, OTHER_PASSWORD)
+    accounts_repo.add_account(session, "case2", "支援員 架空", {"caseworker"}, OTHER_PASSWORD)
+    session.lock()
+    _keys(db_path).write_bytes(b"\x00" * 40)
+    s = sessions.unlock(db_path, ADMIN, PASSWORD)
+    try:
+        assert len(s.warnings) == 1
+        assert "previous copy" in s.warnings[0] and "case2" in s.warnings[0]
+        assert "case1" not in s.warnings[0]
+        assert s.db.query("SELECT count(*) FROM audit WHERE action='key_file_backup_used'")
+    finally:
+        s.lock()
+    assert _keys(db_path).read_bytes() == b"\x00" * 40  # the damaged file is not replaced
+
+
+def test_v1_key_file_gets_its_mac_at_the_first_unlock(tmp_path):
+    import shutil
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    path = tmp_path / "schema_v1.db"
+    for suffix in ("", ".keys"):
+        shutil.copy2(str(fixtures / "schema_v1.db") + suffix, str(path) + suffix)
+    assert "mac" not in json.loads(_keys(path).read_text())
+    s = sessions.unlock(path, "admin", "schema-v1-fixture")
+    try:
+        assert s.warnings == []
+        assert s.db.query("SELECT count(*) FROM audit WHERE action='key_file_upgraded'")[0][0] == 1
+    finally:
+        s.lock()
+    assert "mac" in json.loads(_keys(path).read_text())
+    for login, pw in (("admin", "schema-v1-fixture"), ("case1", "schema-v1-case")):
+        s = sessions.unlock(path, login, pw)
+        assert s.warnings == []
+        s.lock()
