@@ -77,7 +77,10 @@ def unlock(args: argparse.Namespace):
     if wait > 0:
         raise Failure(_("Too many failed logins; try again in {n} seconds.").format(
             n=int(wait) + 1))
-    return sessions.unlock(path, args.user, read_password(_("Password: ")))
+    session = sessions.unlock(path, args.user, read_password(_("Password: ")))
+    for warning in session.warnings:  # a changed key file, its previous copy used
+        print(f"shelterdesk: {warning}", file=sys.stderr)
+    return session
 
 
 def run_command(func, args: argparse.Namespace) -> int:
