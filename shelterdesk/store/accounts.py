@@ -17,6 +17,7 @@ from shelterdesk.core.validation import Checker, FieldError, ValidationError
 from shelterdesk.i18n import _
 from shelterdesk.store.database import Database, new_data_key
 from shelterdesk.store.errors import Conflict, Forbidden, NotFound, WrongPassword
+from shelterdesk.store.grants import sign_grants
 from shelterdesk.store.rows import now_text
 
 if TYPE_CHECKING:
@@ -91,6 +92,7 @@ def add_account(s: Session, login: str, display_name: str, roles: set[str],
         aid = cur.lastrowid
         con.executemany("INSERT INTO account_role(account_id, role) VALUES (?,?)",
                         [(aid, r) for r in sorted(roles)])
+        sign_grants(s.db, s.slots, aid, roles)
         s.db.audit("create", "account", aid, "roles=" + ",".join(sorted(roles)))
         # The slot file is written inside the transaction: if it fails, the
         # account row is rolled back and nobody is left without a key.
@@ -111,6 +113,7 @@ def set_roles(s: Session, account_id: int, roles: set[str]) -> None:
         con.execute("DELETE FROM account_role WHERE account_id=?", (account_id,))
         con.executemany("INSERT INTO account_role(account_id, role) VALUES (?,?)",
                         [(account_id, r) for r in sorted(roles)])
+        sign_grants(s.db, s.slots, account_id, roles)
         s.db.audit("update", "account", account_id, "roles=" + ",".join(sorted(roles)))
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from shelterdesk.core.models import Account, Facility
 from shelterdesk.i18n import _
-from shelterdesk.store import settings
+from shelterdesk.store import grants, settings
 from shelterdesk.store.accounts import get_account
 from shelterdesk.store.database import Database
 from shelterdesk.store.errors import DatabaseDamaged, Forbidden, WrongPassword
@@ -62,6 +63,7 @@ class Session:
             if anchor is not None:
                 with contextlib.suppress(OSError):
                     self.slots.write_anchor(anchor)
+        self.slots.forget_signer()
         self._data_key = None
 
     def save_slots(self, *, forget_previous: bool = False) -> None:
@@ -140,6 +142,7 @@ def unlock(db_path: Path, login: str, password: str) -> Session:
         kdf = KdfParams.from_json(slots.slot_for_login(login)["kdf"])
         session = Session(db, slots, account, kdf, key)
         session.warnings = reconcile_slots(session, SlotFile.account_slot_id(account_id))
+        session.warnings += _check_roles(session)
     except BaseException:
         db.close()
         raise
@@ -179,6 +182,7 @@ def unlock_with_recovery(db_path: Path, code: str, kdf: KdfParams | None = None)
     session = Session(db, slots, recovery_admin, kdf or calibrate_kdf(), key)
     try:
         session.warnings = reconcile_slots(session, RECOVERY)
+        session.warnings += _check_roles(session)
     except BaseException:
         db.close()
         raise
@@ -198,6 +202,10 @@ def record_slots(db: Database, slots: SlotFile) -> None:
         for sid, slot in slots.slots.items():
             con.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) "
                         "DO UPDATE SET value=excluded.value", (_slot_meta_key(sid), slot["public"]))
+            if "sign_public" in slot:
+                con.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) "
+                            "DO UPDATE SET value=excluded.value",
+                            (grants.SIGN_META + sid, slot["sign_public"]))
 
 
 def known_slot_ids(db: Database, slots: SlotFile) -> set[str]:
@@ -251,6 +259,21 @@ def reconcile_slots(s: Session, own_slot: str) -> list[str]:
     if own_slot in slots.slots and own_slot != RECOVERY and \
             db.get_meta(_slot_meta_key(own_slot)) is None:
         record_slots_one(db, slots, own_slot)
+    own = slots.slots.get(own_slot)
+    if own is not None and slots.signer_public is not None:
+        # The signing key is derived from the slot's private key, which only
+        # this unlock holds: the records of it must match (a replaced one
+        # would let someone else's signature pass as this administrator's).
+        recorded = db.get_meta(grants.SIGN_META + own_slot)
+        if (own.get("sign_public") not in (None, slots.signer_public)
+                or recorded not in (None, slots.signer_public)):
+            warnings.append(_("The signing key recorded for your account had been replaced; "
+                              "it has been restored."))
+            db.audit("signing_key_replaced", "database")
+        if own.get("sign_public") != slots.signer_public or recorded != slots.signer_public:
+            own["sign_public"] = slots.signer_public
+            db.set_meta(grants.SIGN_META + own_slot, slots.signer_public)
+            rewrite = True
     unknown = slots.retain(known_slot_ids(db, slots) | {own_slot})
     if unknown:
         warnings.append(_("The key file held {n} key slot(s) that belong to no account of this "
@@ -275,6 +298,22 @@ def reconcile_slots(s: Session, own_slot: str) -> list[str]:
     if rewrite:
         s.save_slots(forget_previous=True)
     return warnings
+
+
+def _check_roles(s: Session) -> list[str]:
+    """Sign the roles of a database that has none signed yet (its first
+    administrator's unlock), then keep only the roles whose grant verifies;
+    the others are ignored and reported."""
+    grants.establish_root(s.db, s.slots)
+    valid, invalid = grants.valid_roles(s.db, s.slots)
+    if s.account is not None and s.account.id is not None:
+        s.account = dataclasses.replace(s.account,
+                                        roles=frozenset(valid.get(s.account.id, set())))
+    if not invalid:
+        return []
+    s.db.audit("role_unsigned", "database", None, f"count={invalid}")
+    return [_("{n} role grant(s) are not signed by an administrator; they are ignored until an "
+              "administrator sets the roles again.").format(n=invalid)]
 
 
 def record_slots_one(db: Database, slots: SlotFile, slot_id: str) -> None:

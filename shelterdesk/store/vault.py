@@ -39,6 +39,7 @@ from pathlib import Path
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -166,6 +167,20 @@ def _raw_public(k: X25519PublicKey) -> bytes:
     return k.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
+def signing_key(private: X25519PrivateKey) -> Ed25519PrivateKey:
+    """The slot's Ed25519 key for signing role grants, derived from its X25519
+    private key (so it needs no wrapping of its own: whoever can open the slot
+    can sign, nobody else)."""
+    seed = HKDF(hashes.SHA256(), 32, salt=None,
+                info=b"shelterdesk role-signing v1").derive(_raw_private(private))
+    return Ed25519PrivateKey.from_private_bytes(seed)
+
+
+def signing_public(private: X25519PrivateKey) -> str:
+    return _b64(signing_key(private).public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw))
+
+
 def _seal(data_key: bytes, public: X25519PublicKey, ad: bytes) -> dict:
     eph = X25519PrivateKey.generate()
     shared = eph.exchange(public)
@@ -206,6 +221,10 @@ class SlotFile:
         self._read_mac: str | None = None
         self._mac_key: bytes | None = None
         self.mac_status = MAC_OK
+        #: (slot id, Ed25519 key) of the slot that unlocked: signs role grants.
+        self.signer: tuple[str, Ed25519PrivateKey] | None = None
+        #: The signing public key derived from that slot (to check the records).
+        self.signer_public: str | None = None
 
     # -- file ----------------------------------------------------------------
     @staticmethod
@@ -381,11 +400,16 @@ class SlotFile:
         kek = derive_kek(password, salt, kdf)
         nonce = secrets.token_bytes(12)
         wrapped = AESGCM(kek).encrypt(nonce, _raw_private(private), self._private_ad(slot_id))
+        if self.signer is None and not self.slots:
+            # The first slot of a new file is its creator's: she signs the
+            # first role grants (see grants.establish_root).
+            self._remember_signer(slot_id, private)
         self.slots[slot_id] = {
             "id": slot_id, "account_id": account_id, "login": login,
             "kdf": kdf.to_json() | {"salt": _b64(salt)},
             "private": {"nonce": _b64(nonce), "ct": _b64(wrapped)},
             "public": _b64(_raw_public(private.public_key())),
+            "sign_public": signing_public(private),
             "sealed": _seal(data_key, private.public_key(), self._ad(slot_id, "data")),
         }
 
@@ -396,6 +420,7 @@ class SlotFile:
         self.slots[RECOVERY] = {
             "id": RECOVERY, "account_id": None, "login": None,
             "public": _b64(_raw_public(private.public_key())),
+            "sign_public": signing_public(private),
             "sealed": _seal(data_key, private.public_key(), self._ad(RECOVERY, "data")),
         }
 
@@ -432,7 +457,9 @@ class SlotFile:
         # data authenticates; the plain "account_id" field is only covered by
         # the unkeyed checksum and could be edited to claim another account.
         account_id = _account_id_of(slot["id"])
-        return account_id, self._unseal_slot(slot, private, previous)
+        key = self._unseal_slot(slot, private, previous)
+        self._remember_signer(slot["id"], private)
+        return account_id, key
 
     def unlock_recovery(self, code: str, previous: bool = False) -> bytes:
         slot = self.slots.get(RECOVERY)
@@ -441,7 +468,17 @@ class SlotFile:
         private = _recovery_private(code)
         if _raw_public(private.public_key()) != _unb64(slot["public"]):
             raise WrongPassword(_("Wrong recovery code."))
-        return self._unseal_slot(slot, private, previous)
+        key = self._unseal_slot(slot, private, previous)
+        self._remember_signer(RECOVERY, private)
+        return key
+
+    def _remember_signer(self, slot_id: str, private: X25519PrivateKey) -> None:
+        self.signer = (slot_id, signing_key(private))
+        self.signer_public = signing_public(private)
+
+    def forget_signer(self) -> None:
+        self.signer = None
+        self.signer_public = None
 
     def _unseal_slot(self, slot: dict, private: X25519PrivateKey, previous: bool) -> bytes:
         try:

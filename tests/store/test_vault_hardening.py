@@ -436,3 +436,115 @@ def test_v1_key_file_gets_its_mac_at_the_first_unlock(tmp_path):
         s = sessions.unlock(path, login, pw)
         assert s.warnings == []
         s.lock()
+
+
+# -- role grants are signed --------------------------------------------------------------------
+
+def _login(db_path, login, pw):
+    return sessions.unlock(db_path, login, pw)
+
+
+def test_an_admin_role_row_inserted_directly_is_ignored_and_reported(session, db_path):
+    """An intake account with the data key and a SQLCipher shell inserts an
+    admin role for herself: nothing grants it, and it is reported."""
+    acct = accounts_repo.add_account(session, "intake1", "受付 架空", {"intake"}, OTHER_PASSWORD)
+    session.lock()
+    s = _login(db_path, "intake1", OTHER_PASSWORD)
+    assert s.account.roles == frozenset({"intake"}) and s.warnings == []
+    s.db.con.execute("INSERT INTO account_role(account_id, role) VALUES (?, 'admin')", (acct.id,))
+    s.lock()
+    s = _login(db_path, "intake1", OTHER_PASSWORD)
+    try:
+        assert s.account.roles == frozenset({"intake"})
+        assert any("not signed by an administrator" in w for w in s.warnings)
+        assert s.db.query("SELECT count(*) FROM audit WHERE action='role_unsigned'")[0][0] == 1
+    finally:
+        s.lock()
+    s = _login(db_path, ADMIN, PASSWORD)
+    try:
+        assert any("not signed by an administrator" in w for w in s.warnings)
+        assert s.account.roles == frozenset({"admin", "manager"})
+    finally:
+        s.lock()
+
+
+def test_a_self_signed_admin_grant_is_ignored(session, db_path):
+    """She signs the row with her own slot's key: she is no administrator, so
+    her signature grants nothing."""
+    from shelterdesk.store import grants
+    acct = accounts_repo.add_account(session, "intake1", "受付 架空", {"intake"}, OTHER_PASSWORD)
+    session.lock()
+    s = _login(db_path, "intake1", OTHER_PASSWORD)
+    with s.db.transaction() as con:
+        con.execute("INSERT INTO account_role(account_id, role) VALUES (?, 'admin')", (acct.id,))
+        grants.sign_grants(s.db, s.slots, acct.id, ["admin"])
+    s.lock()
+    s = _login(db_path, "intake1", OTHER_PASSWORD)
+    try:
+        assert "admin" not in s.account.roles
+        assert s.warnings
+    finally:
+        s.lock()
+
+
+def test_grants_by_an_administrator_stay_valid_after_she_is_disabled(session, db_path):
+    boss2 = accounts_repo.add_account(session, "boss2", "管理者 架空", {"admin"}, "boss password 2")
+    session.lock()
+    s = _login(db_path, "boss2", "boss password 2")
+    s.kdf = TEST_KDF
+    case = accounts_repo.add_account(s, "case1", "支援員 架空", {"caseworker"}, OTHER_PASSWORD)
+    s.lock()
+    s = _login(db_path, ADMIN, PASSWORD)
+    accounts_repo.remove_account(s, boss2.id)
+    s.lock()
+    s = _login(db_path, "case1", OTHER_PASSWORD)
+    try:
+        assert s.account.id == case.id and s.account.roles == frozenset({"caseworker"})
+        assert s.warnings == []
+    finally:
+        s.lock()
+
+
+def test_a_replaced_signing_key_is_reported_to_its_owner(session, db_path):
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+    other = vault.signing_public(X25519PrivateKey.generate())
+    session.db.set_meta("slot_sign:" + SlotFile.account_slot_id(session.account.id), other)
+    session.lock()
+    s = _login(db_path, ADMIN, PASSWORD)
+    try:
+        assert any("signing key" in w for w in s.warnings)
+    finally:
+        s.lock()
+    s = _login(db_path, ADMIN, PASSWORD)
+    try:
+        assert s.warnings == [] and s.account.has("admin")
+    finally:
+        s.lock()
+
+
+def test_v1_roles_are_signed_by_the_first_administrator_who_unlocks(tmp_path):
+    import shutil
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    path = tmp_path / "schema_v1.db"
+    for suffix in ("", ".keys"):
+        shutil.copy2(str(fixtures / "schema_v1.db") + suffix, str(path) + suffix)
+    # Before any administrator has signed, the caseworker keeps her roles.
+    s = _login(path, "case1", "schema-v1-case")
+    assert s.account.roles == frozenset({"caseworker"}) and s.warnings == []
+    s.lock()
+    s = _login(path, "admin", "schema-v1-fixture")
+    try:
+        assert s.account.roles == frozenset({"admin", "manager"})
+        assert s.db.get_meta("role_root") == SlotFile.account_slot_id(s.account.id)
+        assert s.db.query("SELECT count(*) FROM account_role WHERE grant_sig IS NULL")[0][0] == 0
+        case_id = s.db.query("SELECT id FROM account WHERE login='case1'")[0][0]
+        s.db.con.execute("INSERT INTO account_role(account_id, role) VALUES (?, 'admin')",
+                         (case_id,))
+    finally:
+        s.lock()
+    s = _login(path, "case1", "schema-v1-case")
+    try:
+        assert s.account.roles == frozenset({"caseworker"})
+        assert any("not signed" in w for w in s.warnings)
+    finally:
+        s.lock()

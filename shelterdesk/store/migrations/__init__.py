@@ -26,6 +26,11 @@ def _v1(con) -> None:
                     rows)
 
 
+def _v2(con) -> None:
+    """Role grants carry the granting administrator's signature (grant_sig)."""
+    run_script(con, HERE / "v0002_role_grants.sql")
+
+
 def run_script(con, path: Path) -> None:
     """Run a .sql file statement by statement inside the open transaction
     (``executescript`` would commit it)."""
@@ -43,7 +48,7 @@ def run_script(con, path: Path) -> None:
         raise ValueError(f"incomplete statement at the end of {path.name}")
 
 
-STEPS: list[Callable] = [_v1]
+STEPS: list[Callable] = [_v1, _v2]
 LATEST = len(STEPS)
 
 
