@@ -268,6 +268,13 @@ class MainWindow(QMainWindow):
         self.lock_button.setEnabled(True)
         self.build_pages(session)
         self.show_page("residents")
+        if getattr(session, "warnings", None):
+            # What the unlock found in the key file or the role grants
+            # (store.session.reconcile_slots): said, not only audited.
+            from PySide6.QtWidgets import QMessageBox
+            box = QMessageBox(QMessageBox.Icon.Warning, _("Warning"),
+                              "\n\n".join(session.warnings), QMessageBox.StandardButton.Ok, self)
+            box.open()
         self.outer.setCurrentWidget(self.work)
         if self.lock_screen is not None:
             self.outer.removeWidget(self.lock_screen)

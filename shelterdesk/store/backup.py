@@ -25,5 +25,8 @@ def backup(s: Session, target: Path) -> None:
         raise DatabaseExists(_("{name} already exists; choose another file name.").format(
             name=keys_target.name))
     s.db.backup_to(target, s.data_key)
+    # The copy's key file records the audit head of the copy (its anchor).
+    from shelterdesk.store.session import audit_anchor
+    s.slots.audit_anchor = audit_anchor(s.db) or s.slots.audit_anchor
     s.slots.copy_to(keys_target)
     s.db.audit("backup", "database")

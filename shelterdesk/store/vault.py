@@ -20,6 +20,64 @@ shown once in groups): it needs no KDF and works from either copy of the file.
 
 Roles live inside the encrypted database: editing this file can lock people
 out, never grant a role. Never log a password, a key or a code.
+
+Threat model (issue 8). The database is the authority for who exists;
+this file only says how each person opens the data key.
+
+*Prevented* (needs no password to resist):
+
+- A slot planted in the file (anyone who can write the folder) never receives
+  a data key: re-sealing (rotation, any save) goes only to slots the database
+  vouches for, i.e. the recovery slot and the slot of every enabled account,
+  each with the X25519 public key the database recorded (``meta``
+  ``slot_public:<slot id>``) when the program set it. Unknown slots are
+  dropped from both copies at the next unlock.
+- Reading or forging the audit chain, the slot list or a role grant from a
+  copy of the files: all three are keyed (HMAC, Ed25519) with keys that only
+  someone who can open a slot can derive.
+- Tampered KDF parameters hanging or crashing a login (bounded; the copy is
+  damaged), a key file that is a directory, a FIFO, huge or nested 100,000
+  deep (the other copy is used, or one sentence). A non-UTF-8 password is an
+  ordinary wrong password for every login, known or not; an unknown login
+  runs the same one Argon2 derivation.
+- The login throttle reset by deleting ``<db>.lockout`` (mirrored here),
+  raced by parallel attempts (serialised across the KDF), crashed by what
+  does not parse, or made to lock everyone out by a time in the future.
+
+*Detected* (reported to the user, audited, and shown by ``verify``):
+
+- Any change to the slot list: an HMAC-SHA256 under HKDF(data key,
+  "shelterdesk slot-list v1") over the canonical body (ids, logins, public
+  keys, KDF parameters, sealed keys, audit anchor), checked at every unlock.
+  On a mismatch the unlock *proceeds* for the slot that has just proved
+  itself (staff are not locked out by someone else's edit), the tampering is
+  reported, and the file is rewritten from the database's truth. A file from
+  before the MAC gets one at its first unlock (trust on first use, audited).
+- The previous copy used because the primary one is damaged, with the
+  accounts it lacks (nothing is written over the damaged file).
+- The audit log cut at its end, even with its ``audit_head`` record: the head
+  (row id and MAC) is anchored here at every save and every lock, and a log
+  that ends before the anchor, or differs from it, is reported. Rows are
+  chained with HMAC-SHA256 under HKDF of a random secret inside the encrypted
+  database (not the data key itself, so the chain survives rotations; older
+  rows keep their hashes up to ``meta.audit_keyed_from``). A row inserted
+  past the head is a break in the chain, never a crash.
+- A role nobody with the right may have granted: each grant is signed with
+  the granting slot's Ed25519 key (derived from the slot's private key; its
+  public half recorded here and in the database) and counts only if the
+  granter is the recovery slot, the role root, or a valid administrator.
+  Other roles are ignored and reported (see store/grants.py). A signing key
+  replaced in both records is found when its owner next unlocks.
+
+*Out of reach*: anyone with a password holds the data key and can, with a
+Python shell, rewrite the database and this file consistently (recompute the
+MACs, re-anchor, replace another person's recorded signing key, replay an
+old signed grant, or reset the role root of a database upgraded from before
+grants were signed). The promise is detection, by comparison with what lives
+elsewhere: backups (each carries the anchor of its day), the owner's own
+unlock (her derived signing key), and the audit rows already written. A
+person who can write the folder can always delete both key files (a denial,
+not a disclosure): keep backups.
 """
 
 from __future__ import annotations
