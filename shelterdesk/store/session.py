@@ -59,10 +59,13 @@ class Session:
         if self.db.is_open:
             self.db.audit("lock")
             anchor = audit_anchor(self.db)
-            self.db.close()
-            if anchor is not None:
-                with contextlib.suppress(OSError):
-                    self.slots.write_anchor(anchor)
+            try:
+                if anchor is not None:
+                    with contextlib.suppress(OSError):
+                        self.slots.write_anchor(
+                            anchor, lambda old: anchor_holds(self.db, old))
+            finally:
+                self.db.close()
         self.slots.forget_signer()
         self._data_key = None
 
@@ -71,7 +74,11 @@ class Session:
         every slot's public key first (it is the authority for which slots are
         genuine), and the audit head goes into the file as its anchor."""
         record_slots(self.db, self.slots)
-        self.slots.audit_anchor = audit_anchor(self.db) or self.slots.audit_anchor
+        head, old = audit_anchor(self.db), self.slots.audit_anchor
+        # Moved only forward along the same chain: a log cut below its anchor
+        # (even refilled to the same row numbers) must stay reported.
+        if head is not None and (old is None or anchor_holds(self.db, old)):
+            self.slots.audit_anchor = head
         self.slots.save(forget_previous=forget_previous)
 
     @property
@@ -224,6 +231,12 @@ def audit_anchor(db: Database) -> tuple[int, str] | None:
         return None
     rid, _sep, mac = head.partition(":")
     return (int(rid), mac) if rid.isdigit() else None
+
+
+def anchor_holds(db: Database, anchor: tuple[int, str]) -> bool:
+    """The database still holds the anchored row as it was written."""
+    row = db.query_one("SELECT hash FROM audit WHERE id=?", (anchor[0],))
+    return row is not None and row[0] == anchor[1]
 
 
 def reconcile_slots(s: Session, own_slot: str) -> list[str]:

@@ -376,11 +376,13 @@ class SlotFile:
         self._read_body, self._read_mac = None, None
         self.mac_status = MAC_OK
 
-    def write_anchor(self, anchor: tuple[int, str]) -> None:
+    def write_anchor(self, anchor: tuple[int, str], holds) -> None:
         """Record the audit log's head in the key file on disk (at lock), in
         place: only if the file there is the one this session knows (its MAC
-        verifies under this session's key) and its anchor is older; the slots
-        on disk are kept as they are (another session may have changed them)."""
+        verifies under this session's key) and the database still holds the
+        row its anchor names (``holds(anchor)``), so that a cut log stays
+        reported; the slots on disk are kept as they are (another session may
+        have changed them)."""
         if self._mac_key is None:
             return
         from shelterdesk.store.throttle import exclusive
@@ -393,7 +395,8 @@ class SlotFile:
             if disk._read_mac is None or not secrets.compare_digest(
                     disk._read_mac, _slot_list_mac(self._mac_key, disk._read_body)):
                 return
-            if disk.audit_anchor is not None and disk.audit_anchor[0] >= anchor[0]:
+            if disk.audit_anchor is not None and (disk.audit_anchor[0] >= anchor[0]
+                                                  or not holds(disk.audit_anchor)):
                 return
             body = dict(disk._read_body)
             body["audit_anchor"] = {"id": anchor[0], "mac": anchor[1]}

@@ -201,3 +201,33 @@ def test_a_row_inserted_past_the_head_does_not_stop_logins_and_is_reported(busy)
         assert s.db.verify_audit()
     finally:
         s.db.close()
+
+
+def test_a_rewrite_of_the_key_file_does_not_lower_the_anchor(busy):
+    """The tail is cut, then something makes the unlock rewrite the key file
+    (here: a planted slot): the anchor keeps the old head, still reported."""
+    import hashlib
+    import json
+    db_path = busy.db.path
+    busy.lock()
+    s = sessions.unlock(db_path, ADMIN, PASSWORD)
+    anchor = s.slots.audit_anchor
+    s.db.con.execute("DELETE FROM audit WHERE id > ?", (anchor[0] - 3,))
+    last = s.db.query("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")[0]
+    s.db.con.execute("UPDATE meta SET value=? WHERE key='audit_head'", (f"{last[0]}:{last[1]}",))
+    s.db.close()
+    keys = db_path.with_name(db_path.name + ".keys")
+    doc = json.loads(keys.read_text(encoding="utf-8"))
+    doc["body"]["slots"].append(dict(doc["body"]["slots"][0], id="account:999"))
+    doc["sha256"] = hashlib.sha256(json.dumps(doc["body"], sort_keys=True).encode()).hexdigest()
+    keys.write_text(json.dumps(doc), encoding="utf-8")
+    s = sessions.unlock(db_path, ADMIN, PASSWORD)
+    try:
+        assert s.warnings
+        assert s.slots.audit_anchor[0] >= anchor[0]
+        # The rows written since took the cut rows' numbers: the anchored row
+        # is there again, but not the row the key file recorded.
+        problems = s.db.verify_audit(s.slots.audit_anchor)
+        assert any(str(anchor[0]) in p and ("differs" in p or "removed" in p) for p in problems)
+    finally:
+        s.db.close()
