@@ -1,5 +1,6 @@
-"""``shelterdesk verify``: SQLCipher's and SQLite's integrity checks and the
-audit chain, one line each (``name: ok`` or the first problems); exit 1 if any
+"""``shelterdesk verify``: SQLCipher's and SQLite's integrity checks, the
+audit chain (against the head anchored in the key file) and the key file
+(changed outside ShelterDesk, unknown slots, previous copy used), one line each (``name: ok`` or the first problems); exit 1 if any
 fails. The check names and ``ok`` are a contract for scripts, not translated.
 
 Every check runs and is reported whatever the others found: a damaged page
@@ -28,7 +29,7 @@ def cmd_verify(args) -> int:
     try:
         problems = session.db.integrity_problems()
         try:
-            audit = session.db.verify_audit()
+            audit = session.db.verify_audit(session.slots.audit_anchor)
         except StoreError as e:
             audit = [str(e)]
         if not session.db.damaged:
@@ -42,4 +43,6 @@ def cmd_verify(args) -> int:
         print(f"{name}: " + ("ok" if not found else "; ".join(found[:5])))
     ok &= not audit
     print("audit_chain: " + ("ok" if not audit else "; ".join(audit[:5])))
+    ok &= not session.warnings
+    print("key_file: " + ("ok" if not session.warnings else " ".join(session.warnings)))
     return 0 if ok else 1

@@ -109,8 +109,11 @@ def unlock(args: argparse.Namespace, *, damaged_ok: bool = False):
     if wait > 0:
         raise Failure(_("Too many failed logins; try again in {n} seconds.").format(
             n=int(wait) + 1))
-    return sessions.unlock(path, args.user, read_password(_("Password: ")),
-                           damaged_ok=damaged_ok)
+    session = sessions.unlock(path, args.user, read_password(_("Password: ")),
+                              damaged_ok=damaged_ok)
+    for warning in session.warnings:  # a changed key file, its previous copy used
+        print(f"shelterdesk: {warning}", file=sys.stderr)
+    return session
 
 
 def run_command(func, args: argparse.Namespace) -> int:

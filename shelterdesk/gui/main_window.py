@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QWidget,
@@ -303,6 +304,12 @@ class MainWindow(QMainWindow):
         keys = self.nav_keys()
         if keys:
             self.show_page(keys[0])
+        if getattr(session, "warnings", None):
+            # What the unlock found in the key file or the role grants
+            # (store.session.reconcile_slots): said, not only audited.
+            box = QMessageBox(QMessageBox.Icon.Warning, _("Warning"),
+                              "\n\n".join(session.warnings), QMessageBox.StandardButton.Ok, self)
+            box.open()
         self.outer.setCurrentWidget(self.work)
         if self.lock_screen is not None:
             self.outer.removeWidget(self.lock_screen)

@@ -17,6 +17,7 @@ from shelterdesk.core.validation import Checker, FieldError, ValidationError
 from shelterdesk.i18n import _
 from shelterdesk.store.database import Database, new_data_key
 from shelterdesk.store.errors import Conflict, Forbidden, NotFound, WrongPassword
+from shelterdesk.store.grants import sign_grants
 from shelterdesk.store.rows import now_text
 
 if TYPE_CHECKING:
@@ -91,11 +92,12 @@ def add_account(s: Session, login: str, display_name: str, roles: set[str],
         aid = cur.lastrowid
         con.executemany("INSERT INTO account_role(account_id, role) VALUES (?,?)",
                         [(aid, r) for r in sorted(roles)])
+        sign_grants(s.db, s.slots, aid, roles)
         s.db.audit("create", "account", aid, "roles=" + ",".join(sorted(roles)))
         # The slot file is written inside the transaction: if it fails, the
         # account row is rolled back and nobody is left without a key.
         s.slots.set_account_slot(aid, login, password, s.data_key, s.kdf)
-        s.slots.save()
+        s.save_slots()
     return get_account(s.db, aid)
 
 
@@ -111,6 +113,7 @@ def set_roles(s: Session, account_id: int, roles: set[str]) -> None:
         con.execute("DELETE FROM account_role WHERE account_id=?", (account_id,))
         con.executemany("INSERT INTO account_role(account_id, role) VALUES (?,?)",
                         [(account_id, r) for r in sorted(roles)])
+        sign_grants(s.db, s.slots, account_id, roles)
         s.db.audit("update", "account", account_id, "roles=" + ",".join(sorted(roles)))
 
 
@@ -149,7 +152,7 @@ def _set_password(s: Session, account_id: int, new_password: str, action: str) -
         con.execute("UPDATE account SET password_changed_at=? WHERE id=?", (now_text(), account_id))
         s.db.audit(action, "account", account_id)
         s.slots.set_account_slot(account_id, account.login, new_password, s.data_key, s.kdf)
-        s.slots.save(forget_previous=True)
+        s.save_slots(forget_previous=True)
 
 
 def set_disabled(s: Session, account_id: int, disabled: bool) -> None:
@@ -169,7 +172,7 @@ def set_disabled(s: Session, account_id: int, disabled: bool) -> None:
             con.execute("INSERT INTO meta(key, value) VALUES ('rotation_advised', '1') "
                         "ON CONFLICT(key) DO UPDATE SET value='1'")
             s.slots.remove_account_slot(account_id)
-            s.slots.save(forget_previous=True)
+            s.save_slots(forget_previous=True)
 
 
 def enable_with_password(s: Session, account_id: int, new_password: str) -> None:
@@ -191,11 +194,17 @@ def rotate_data_key(s: Session) -> None:
     """Re-encrypt the database under a new data key and seal it to every
     remaining slot and the recovery slot, so an old key is useless."""
     s.require("admin")
+    from shelterdesk.store.session import known_slot_ids
     new_key = new_data_key()
     s.db.audit("rotate_key")
     with s.slot_change():
+        # Only to the slots the database vouches for: a slot planted in the
+        # file since this session's unlock never receives the new key.
+        dropped = s.slots.retain(known_slot_ids(s.db, s.slots))
+        if dropped:
+            s.db.audit("key_file_unknown_slots", "database", None, f"count={len(dropped)}")
         s.slots.reseal_all(new_key)
-        s.slots.save()  # both generations sealed: a crash now loses nothing
+        s.save_slots(forget_previous=bool(dropped))  # both generations sealed
     s.db.rekey(new_key)
     s.data_key = new_key
     with s.db.transaction() as con:

@@ -25,6 +25,8 @@ def backup(s: Session, target: Path) -> None:
         raise DatabaseExists(_("{name} already exists; choose another file name.").format(
             name=keys_target.name))
     s.db.backup_to(target, s.data_key)
-    copy = SlotFile(keys_target, s.slots.database_id, s.slots.generation, dict(s.slots.slots))
-    copy.save()
+    # The copy's key file records the audit head of the copy (its anchor).
+    from shelterdesk.store.session import audit_anchor
+    s.slots.audit_anchor = audit_anchor(s.db) or s.slots.audit_anchor
+    s.slots.copy_to(keys_target)
     s.db.audit("backup", "database")

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -35,6 +36,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import sqlcipher3
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from shelterdesk.i18n import _
 from shelterdesk.store import migrations
@@ -119,6 +122,8 @@ class Database:
         self._damaged_page: int | None = None
         self._lock = threading.RLock()
         self._depth = 0
+        self._audit_key: bytes | None = None
+        self._keyed_from: int | None = None  # first audit row chained with the key
 
     # -- opening -----------------------------------------------------------
     @classmethod
@@ -186,10 +191,12 @@ class Database:
             if row is None:
                 raise NotShelterDesk(_("{name} is not a ShelterDesk database.").format(
                     name=path.name))
+            db = cls(path, con, row[0])
+            db._load_audit_key(create=upgrade)
         except BaseException:
             con.close()
             raise
-        return cls(path, con, row[0])
+        return db
 
     @classmethod
     def create(cls, path: Path, data_key: bytes, database_id: str) -> Database:
@@ -208,7 +215,9 @@ class Database:
         _configure(con)
         migrations.upgrade(con)
         con.execute("INSERT INTO meta(key, value) VALUES ('database_id', ?)", (database_id,))
-        return cls(path, con, database_id)
+        db = cls(path, con, database_id)
+        db._load_audit_key(create=True)
+        return db
 
     def close(self) -> None:
         with self._lock:
@@ -308,6 +317,33 @@ class Database:
                         "ON CONFLICT(key) DO UPDATE SET value=excluded.value", (key, value))
 
     # -- audit -----------------------------------------------------------------
+    def _load_audit_key(self, create: bool) -> None:
+        """The audit chain's MAC key: HKDF over a random secret kept in the
+        encrypted database (``meta.audit_secret``). Not the data key itself:
+        the chain must still verify after the data key is rotated. A database
+        from before the key existed gets one now; its older rows keep their
+        unkeyed hashes and ``meta.audit_keyed_from`` marks the switch."""
+        secret = self.get_meta("audit_secret")
+        if secret is None:
+            if not create:
+                return
+            with self.transaction() as con:
+                head = con.execute("SELECT value FROM meta WHERE key='audit_head'").fetchone()
+                last = con.execute("SELECT max(id) FROM audit").fetchone()[0] or 0
+                start = max(last, int(head[0].split(":", 1)[0]) if head else 0) + 1
+                secret = secrets.token_hex(32)
+                con.executemany("INSERT INTO meta(key, value) VALUES (?, ?)",
+                                [("audit_secret", secret), ("audit_keyed_from", str(start))])
+        self._audit_key = HKDF(hashes.SHA256(), 32, salt=None,
+                               info=b"shelterdesk audit-chain v1").derive(bytes.fromhex(secret))
+        self._keyed_from = int(self.get_meta("audit_keyed_from", "1"))
+
+    def _row_mac(self, rid, at, acct, action, entity, entity_id, detail, prev_hash) -> str:
+        if self._audit_key is not None and rid >= self._keyed_from:
+            return audit_mac(self._audit_key, rid, at, acct, action, entity, entity_id, detail,
+                             prev_hash)
+        return audit_hash(rid, at, acct, action, entity, entity_id, detail, prev_hash)
+
     def audit(self, action: str, entity: str = "", entity_id: int | None = None,
               detail: str = "", at: str | None = None, account_id: int | None = -1) -> None:
         """Append one row to the hash-chained audit log, inside the current
@@ -324,8 +360,13 @@ class Database:
             else:
                 prev = con.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
                 next_id, prev_hash = (prev[0] + 1, prev[1]) if prev else (1, GENESIS)
+            # A row inserted past the recorded head (outside the program) must
+            # not stop everybody's work: chain after it from the head, so that
+            # verify reports the stranger as a break in the chain.
+            top = con.execute("SELECT max(id) FROM audit").fetchone()[0] or 0
+            next_id = max(next_id, top + 1)
             at = at or now_text()
-            h = audit_hash(next_id, at, acct, action, entity, entity_id, detail, prev_hash)
+            h = self._row_mac(next_id, at, acct, action, entity, entity_id, detail, prev_hash)
             con.execute("INSERT INTO audit(id, at, account_id, action, entity, entity_id, detail, "
                         "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)",
                         (next_id, at, acct, action, entity, entity_id, detail, prev_hash, h))
@@ -333,10 +374,12 @@ class Database:
                         "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
                         (f"{next_id}:{h}",))
 
-    def verify_audit(self) -> list[str]:
+    def verify_audit(self, anchor: tuple[int, str] | None = None) -> list[str]:
         """Problems found in the audit chain (empty when intact): an edited row
-        no longer matches its hash, a deleted row breaks the chain or leaves a
-        gap, and a deleted tail no longer reaches the recorded head."""
+        no longer matches its MAC, a deleted row breaks the chain or leaves a
+        gap, a deleted tail no longer reaches the recorded head, and (with
+        ``anchor``, the head recorded in the key file) a log that ends before
+        the anchor or differs from it was cut or rewritten."""
         problems: list[str] = []
         prev_hash, expected_id = GENESIS, 1
         last = None
@@ -349,7 +392,8 @@ class Database:
             if row_prev != prev_hash:
                 problems.append(_("audit row {id} does not follow the previous row").format(
                     id=rid))
-            if audit_hash(rid, at, acct, action, entity, entity_id, detail, row_prev) != row_hash:
+            if self._row_mac(rid, at, acct, action, entity, entity_id, detail,
+                             row_prev) != row_hash:
                 problems.append(_("audit row {id} was changed after it was written").format(
                     id=rid))
             prev_hash, expected_id, last = row_hash, rid + 1, f"{rid}:{row_hash}"
@@ -359,6 +403,15 @@ class Database:
         if head is not None and head != last:
             problems.append(_("the last audit rows were removed (the log ends before its "
                               "recorded head)"))
+        if anchor is not None:
+            rows = {r[0]: r[1] for r in self.query("SELECT id, hash FROM audit WHERE id=?",
+                                                   (anchor[0],))}
+            if anchor[0] not in rows:
+                problems.append(_("the audit log ends before row {id}, which the key file "
+                                  "records as written (rows were removed)").format(id=anchor[0]))
+            elif rows[anchor[0]] != anchor[1]:
+                problems.append(_("audit row {id} differs from the key file's record of "
+                                  "it").format(id=anchor[0]))
         return problems
 
     # -- integrity, keys, backups ---------------------------------------------
@@ -474,6 +527,12 @@ def audit_hash(rid, at, acct, action, entity, entity_id, detail, prev_hash) -> s
     body = json.dumps([rid, at, acct, action, entity, entity_id, detail, prev_hash],
                       ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def audit_mac(key: bytes, rid, at, acct, action, entity, entity_id, detail, prev_hash) -> str:
+    body = json.dumps([rid, at, acct, action, entity, entity_id, detail, prev_hash],
+                      ensure_ascii=False, separators=(",", ":"))
+    return hmac.new(key, body.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def new_data_key() -> bytes:

@@ -27,8 +27,8 @@ from pathlib import Path
 from shelterdesk.core.models import Facility, Room
 from shelterdesk.core.validation import Checker, ValidationError
 from shelterdesk.i18n import _
+from shelterdesk.store import grants, settings
 from shelterdesk.store import rooms as rooms_repo
-from shelterdesk.store import settings
 from shelterdesk.store.accounts import check_login, check_password, get_account
 from shelterdesk.store.database import Database, new_data_key
 from shelterdesk.store.errors import DatabaseExists
@@ -39,7 +39,7 @@ from shelterdesk.store.files import (
     remove_database_files,
 )
 from shelterdesk.store.rows import now_text
-from shelterdesk.store.session import Session
+from shelterdesk.store.session import Session, record_slots
 from shelterdesk.store.vault import (
     KdfParams,
     SlotFile,
@@ -143,6 +143,8 @@ def create_facility(db_path: Path, facility: Facility, rooms: list[Room], admin_
         recovery = new_recovery_code()
         slots.set_account_slot(admin_id, admin_login, admin_password, key, kdf)
         slots.set_recovery_slot(recovery, key)
+        record_slots(db, slots)
+        grants.establish_root(db, slots)  # the first administrator signs her roles
         slots.save()
         db.close()
         if show_recovery_code is not None:

@@ -83,7 +83,8 @@ def test_verify_on_the_new_database(created):
     p = run("verify", "--db", str(db), "--user", "boss", stdin="init password 1\ninit password 1\n")
     assert p.returncode == 0, p.stderr
     assert p.stdout.splitlines() == ["cipher_integrity_check: ok", "integrity_check: ok",
-                                     "foreign_key_check: ok", "audit_chain: ok"]
+                                     "foreign_key_check: ok", "audit_chain: ok",
+                                     "key_file: ok"]
 
 
 def test_demo(tmp_path):
@@ -107,7 +108,8 @@ def test_verify_prints_one_line_per_check(db_path):
     assert p.returncode == 0, p.stderr
     lines = p.stdout.splitlines()
     assert [ln.split(":")[0] for ln in lines] == ["cipher_integrity_check", "integrity_check",
-                                                   "foreign_key_check", "audit_chain"]
+                                                   "foreign_key_check", "audit_chain",
+                                                   "key_file"]
     assert all(ln.endswith(": ok") for ln in lines)
 
 
@@ -118,7 +120,8 @@ def test_verify_fails_on_a_tampered_audit_log(session, db_path):
     assert p.returncode == 1
     lines = p.stdout.splitlines()
     assert lines[0] == "cipher_integrity_check: ok"
-    assert lines[-1].startswith("audit_chain: ") and "changed" in lines[-1]
+    chain = next(ln for ln in lines if ln.startswith("audit_chain: "))
+    assert "changed" in chain
 
 
 def test_wrong_password_is_exit_1_with_one_line(db_path):
@@ -270,3 +273,21 @@ def test_residents_output_cannot_be_forged(session, db_path):
     assert len(lines) == 3
     assert all(ln.count("\t") == 4 for ln in lines)
     assert "'=HYPERLINK(1)" in p.stdout
+
+
+def test_verify_reports_a_key_file_changed_outside_shelterdesk(session, db_path):
+    """A slot planted in the key file (issue 8): verify says so and exits 1."""
+    import hashlib
+    import json
+    session.lock()
+    keys = Path(str(db_path) + ".keys")
+    doc = json.loads(keys.read_text(encoding="utf-8"))
+    planted = dict(doc["body"]["slots"][0], id="account:999", login="helper")
+    doc["body"]["slots"].append(planted)
+    doc["sha256"] = hashlib.sha256(json.dumps(doc["body"], sort_keys=True).encode()).hexdigest()
+    keys.write_text(json.dumps(doc), encoding="utf-8")
+    p = run("verify", "--db", str(db_path), "--user", "admin", stdin=PASSWORD + "\n")
+    assert p.returncode == 1
+    line = next(ln for ln in p.stdout.splitlines() if ln.startswith("key_file: "))
+    assert "changed outside ShelterDesk" in line
+    assert "changed outside ShelterDesk" in p.stderr

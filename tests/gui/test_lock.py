@@ -93,3 +93,16 @@ def test_another_staff_member_unlocks_with_her_own_password(qtbot, populated):
     assert "accounts" not in window.pages  # not an administrator
     assert "夜勤 テスト" in window.staff_label.text()
     window.close()
+
+
+def test_what_the_unlock_found_in_the_key_file_is_shown(qtbot, session, db_path):
+    """A warning from the unlock (here: a slot of no account in the key file)
+    reaches the person at the desk, not only the audit log."""
+    from PySide6.QtWidgets import QMessageBox
+
+    session.warnings = ["The key file held 1 key slot(s) that belong to no account of this "
+                        "database; they were removed."]
+    w = MainWindow(session, db_path)
+    qtbot.addWidget(w)
+    boxes = [b for b in w.findChildren(QMessageBox) if "no account" in b.text()]
+    assert boxes

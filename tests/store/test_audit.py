@@ -148,3 +148,86 @@ def test_failed_writes_leave_no_audit_row(busy):
 def test_details_carry_ids_not_names(busy):
     for (detail,) in busy.db.query("SELECT detail FROM audit"):
         assert "見本" not in detail and "花子" not in detail
+
+
+# -- issue 8: a keyed chain, anchored in the key file ------------------------------------
+
+def test_chain_recomputed_without_the_key_is_detected(busy):
+    """Someone rewrites a row and recomputes every later hash the unkeyed way
+    (as a copy of the file outside ShelterDesk could): the keyed chain fails."""
+    from shelterdesk.store.database import audit_hash
+    db = busy.db
+    rows = db.query("SELECT id, at, account_id, action, entity, entity_id, detail "
+                    "FROM audit ORDER BY id")
+    keyed_from = int(db.get_meta("audit_keyed_from"))
+    prev = "0" * 64
+    for r in rows:
+        detail = "forged" if r[0] == rows[3][0] else r[6]
+        h = audit_hash(*r[:6], detail, prev)
+        db.con.execute("UPDATE audit SET detail=?, prev_hash=?, hash=? WHERE id=?",
+                       (detail, prev, h, r[0]))
+        prev = h
+    db.con.execute("UPDATE meta SET value=? WHERE key='audit_head'", (f"{rows[-1][0]}:{prev}",))
+    assert keyed_from == 1
+    assert db.verify_audit()
+
+
+def test_deleting_the_tail_and_the_head_record_is_detected_by_the_anchor(busy):
+    db_path = busy.db.path
+    busy.lock()  # the head goes into the key file
+    s = sessions.unlock(db_path, ADMIN, PASSWORD)
+    anchor = s.slots.audit_anchor
+    assert anchor is not None
+    ids = _ids(s.db)
+    s.db.con.execute("DELETE FROM audit WHERE id > ?", (anchor[0] - 3,))
+    last = s.db.query("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")[0]
+    s.db.con.execute("UPDATE meta SET value=? WHERE key='audit_head'", (f"{last[0]}:{last[1]}",))
+    assert len(_ids(s.db)) < len(ids)
+    assert s.db.verify_audit() == []  # the database alone cannot tell
+    problems = s.db.verify_audit(anchor)
+    assert any("rows were removed" in p for p in problems)
+    s.db.close()
+
+
+def test_a_row_inserted_past_the_head_does_not_stop_logins_and_is_reported(busy):
+    db = busy.db
+    top = _ids(db)[-1]
+    db.con.execute("INSERT INTO audit(id, at, account_id, action, entity, entity_id, detail, "
+                   "prev_hash, hash) VALUES (?, '2026-01-01T00:00:00', NULL, 'x', '', NULL, '', "
+                   "'0', '0')", (top + 1,))
+    busy.lock()
+    s = sessions.unlock(db.path, ADMIN, PASSWORD)  # used to crash every later login
+    try:
+        assert s.db.verify_audit()
+    finally:
+        s.db.close()
+
+
+def test_a_rewrite_of_the_key_file_does_not_lower_the_anchor(busy):
+    """The tail is cut, then something makes the unlock rewrite the key file
+    (here: a planted slot): the anchor keeps the old head, still reported."""
+    import hashlib
+    import json
+    db_path = busy.db.path
+    busy.lock()
+    s = sessions.unlock(db_path, ADMIN, PASSWORD)
+    anchor = s.slots.audit_anchor
+    s.db.con.execute("DELETE FROM audit WHERE id > ?", (anchor[0] - 3,))
+    last = s.db.query("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")[0]
+    s.db.con.execute("UPDATE meta SET value=? WHERE key='audit_head'", (f"{last[0]}:{last[1]}",))
+    s.db.close()
+    keys = db_path.with_name(db_path.name + ".keys")
+    doc = json.loads(keys.read_text(encoding="utf-8"))
+    doc["body"]["slots"].append(dict(doc["body"]["slots"][0], id="account:999"))
+    doc["sha256"] = hashlib.sha256(json.dumps(doc["body"], sort_keys=True).encode()).hexdigest()
+    keys.write_text(json.dumps(doc), encoding="utf-8")
+    s = sessions.unlock(db_path, ADMIN, PASSWORD)
+    try:
+        assert s.warnings
+        assert s.slots.audit_anchor[0] >= anchor[0]
+        # The rows written since took the cut rows' numbers: the anchored row
+        # is there again, but not the row the key file recorded.
+        problems = s.db.verify_audit(s.slots.audit_anchor)
+        assert any(str(anchor[0]) in p and ("differs" in p or "removed" in p) for p in problems)
+    finally:
+        s.db.close()
