@@ -33,6 +33,7 @@ from shelterdesk.store.accounts import check_login, check_password, get_account
 from shelterdesk.store.database import Database, new_data_key
 from shelterdesk.store.errors import DatabaseExists
 from shelterdesk.store.files import (
+    LOCKOUT_SUFFIXES,
     database_files_exist,
     disk_problem,
     fsync_dir,
@@ -82,10 +83,17 @@ def clean_staging(db_path: Path) -> None:
                 if SlotFile.load(db_path).database_id == ident:
                     for suffix in ("", ".bak"):
                         Path(str(keys) + suffix).unlink(missing_ok=True)
-        remove_database_files(staging)
-        Path(str(staging) + "-journal").unlink(missing_ok=True)
+        _remove_staging(staging)
         for leftover in db_path.parent.glob(f".{glob.escape(staging.name)}.keys.*.tmp"):
             leftover.unlink(missing_ok=True)
+
+
+def _remove_staging(staging: Path) -> None:
+    """A staging database's files, and the throttle's files that saving its
+    key file made beside it."""
+    remove_database_files(staging)
+    for suffix in ("-journal", *LOCKOUT_SUFFIXES):
+        Path(str(staging) + suffix).unlink(missing_ok=True)
 
 
 def _move_into_place(src: Path, dst: Path) -> None:
@@ -155,13 +163,14 @@ def create_facility(db_path: Path, facility: Facility, rooms: list[Room], admin_
         _move_into_place(slots.path, SlotFile.path_for(db_path))
         keys_moved = True
         _move_into_place(staging, db_path)
+        _remove_staging(staging)
         fsync_dir(db_path.parent)
     except BaseException as e:
         if db is not None:
             db.close()
         if keys_moved and not db_path.exists():
             SlotFile.path_for(db_path).unlink(missing_ok=True)
-        remove_database_files(staging)
+        _remove_staging(staging)
         if isinstance(e, OSError):
             raise disk_problem(e, db_path.parent) or e from None
         raise

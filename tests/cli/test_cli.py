@@ -219,7 +219,8 @@ def test_verify_reports_every_check_on_a_damaged_page(db_path, page):
     assert p.stderr == ""
     lines = p.stdout.splitlines()
     assert [ln.split(":")[0] for ln in lines] == ["cipher_integrity_check", "integrity_check",
-                                                   "foreign_key_check", "audit_chain"]
+                                                   "foreign_key_check", "audit_chain",
+                                                   "key_file"]
     assert lines[0] == f"cipher_integrity_check: damaged page {page + 1}"
     p = run("residents", "--db", str(db_path), "--user", "admin", stdin=PASSWORD + "\n")
     assert p.returncode == 1 and p.stdout == ""

@@ -48,7 +48,9 @@ def test_the_recovery_code_is_shown_before_the_database_is_usable(tmp_path):
                                             show_recovery_code=show)
     s.lock()
     assert seen == [(code, False, False)]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.db", "s.db.keys"]
+    # The database, its key file and the login throttle's lock file; no staging leftovers.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.db", "s.db.keys",
+                                                          "s.db.lockout.lock"]
 
 
 def test_if_the_code_cannot_be_shown_nothing_is_created(tmp_path):

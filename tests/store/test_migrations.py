@@ -16,6 +16,7 @@ from shelterdesk.store import migrations, residents, stays
 from shelterdesk.store import session as sessions
 from shelterdesk.store.database import Database, new_data_key
 from shelterdesk.store.errors import StoreError
+from shelterdesk.store.vault import SlotFile
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 VERSIONED = sorted(FIXTURES.glob("schema_v*.db"))
@@ -99,12 +100,15 @@ def test_step_2_recomputes_search_keys(tmp_path, monkeypatch):
     path = _copy(fixture, tmp_path)
     monkeypatch.setattr(migrations, "STEPS", migrations.STEPS[:1])
     monkeypatch.setattr(migrations, "LATEST", 1)
-    s = sessions.unlock(path, maker.LOGIN, maker.PASSWORD)
+    # At version 1 the database is opened as the version-1 program would (the
+    # session of today's code expects the later schema).
+    _account, key = SlotFile.load(path).unlock(maker.LOGIN, maker.PASSWORD)
+    v1 = Database.open(path, key)
     old_key = "\x1f".join(fold(p) for p in ("𠮷田", "Mẫu", "𠮷田Mẫu"))
-    s.db.con.execute("INSERT INTO resident(family_name, given_name, search_key, match_key, "
-                     "created_at, updated_at) VALUES ('𠮷田', 'Mẫu', ?, '', '2026-01-01T00:00:00', "
-                     "'2026-01-01T00:00:00')", (old_key,))
-    s.db.close()
+    v1.con.execute("INSERT INTO resident(family_name, given_name, search_key, match_key, "
+                   "created_at, updated_at) VALUES ('𠮷田', 'Mẫu', ?, '', '2026-01-01T00:00:00', "
+                   "'2026-01-01T00:00:00')", (old_key,))
+    v1.close()
     monkeypatch.undo()
     s = sessions.unlock(path, maker.LOGIN, maker.PASSWORD)
     try:
