@@ -13,14 +13,22 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from shelterdesk.core.models import Resident
 from shelterdesk.core.validation import FieldError, ValidationError
 from shelterdesk.gui import changes
 from shelterdesk.gui.operations import check, run_action
 from shelterdesk.gui.views.record.state import RecordState
-from shelterdesk.gui.widgets.errors import ErrorForm
+from shelterdesk.gui.widgets.errors import ErrorForm, error_label
 from shelterdesk.store import residents as residents_repo
 
 
@@ -37,6 +45,17 @@ class RecordTab(QWidget):
     def fill(self) -> None:
         """Show ``self.record`` as just loaded (unsaved typing is replaced)."""
         raise NotImplementedError
+
+    def add_form(self, layout: QVBoxLayout, form: ErrorForm, save_text: str) -> None:
+        """The usual body of an editing tab: ``form``, its save button on the
+        right (calls ``self.save``), the tab's general error line, then space."""
+        layout.addLayout(form)
+        self.save_button = QPushButton(save_text)
+        self.save_button.clicked.connect(self.save)
+        layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.general_line = error_label()
+        layout.addWidget(self.general_line)
+        layout.addStretch(1)
 
     def her_change(self, *kinds: str, stay_id: int | None = None) -> changes.Change:
         """The change to announce after a save on her record."""

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from shelterdesk.core.models import Resident
 from shelterdesk.core.validation import FieldError
 from shelterdesk.gui.views.record.base import DetailsPart
 from shelterdesk.gui.views.record.state import RecordState
-from shelterdesk.gui.widgets.errors import ErrorForm, error_label
+from shelterdesk.gui.widgets.errors import ErrorForm
 from shelterdesk.gui.widgets.resident_fields import ResidentFields
 from shelterdesk.i18n import _
 
@@ -37,13 +36,7 @@ class ProfileTab(DetailsPart):
                          ("allergies", _("Allergies")), ("medications", _("Medications"))))
         fields.add_health()
         self.profile_text, self.birth_date = fields.text, fields.birth_date
-        layout.addLayout(self.form)
-        self.save_button = QPushButton(_("Save profile"))
-        self.save_button.clicked.connect(self.save)
-        layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignRight)
-        self.general_line = error_label()
-        layout.addWidget(self.general_line)
-        layout.addStretch(1)
+        self.add_form(layout, self.form, _("Save profile"))
 
     def fill(self) -> None:
         resident = self.record.resident

@@ -5,14 +5,13 @@ Saving writes her whole details row together with the Profile tab
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from shelterdesk.core.models import Resident
 from shelterdesk.core.validation import FieldError
 from shelterdesk.gui.views.record.base import DetailsPart
 from shelterdesk.gui.views.record.state import RecordState
-from shelterdesk.gui.widgets.errors import ErrorForm, error_label
+from shelterdesk.gui.widgets.errors import ErrorForm
 from shelterdesk.gui.widgets.resident_fields import SafetyFields
 from shelterdesk.i18n import _
 
@@ -25,13 +24,7 @@ class SafetyTab(DetailsPart):
         self.forms = (self.form,)
         self.safety_fields = SafetyFields(self.form)
         self.whereabouts_secret = self.safety_fields.whereabouts_secret
-        layout.addLayout(self.form)
-        self.save_button = QPushButton(_("Save safety"))
-        self.save_button.clicked.connect(self.save)
-        layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignRight)
-        self.general_line = error_label()
-        layout.addWidget(self.general_line)
-        layout.addStretch(1)
+        self.add_form(layout, self.form, _("Save safety"))
 
     def fill(self) -> None:
         self.safety_fields.fill(self.record.resident.safety)

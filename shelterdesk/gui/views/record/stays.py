@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from shelterdesk.core import codes
 from shelterdesk.core.dates import format_date
@@ -21,7 +20,7 @@ from shelterdesk.gui.operations import check, run_action
 from shelterdesk.gui.views.record.base import RecordTab, fill_table, selected_id, table
 from shelterdesk.gui.views.record.state import RecordState
 from shelterdesk.gui.widgets.date_edit import DateEdit
-from shelterdesk.gui.widgets.errors import ErrorForm, error_label
+from shelterdesk.gui.widgets.errors import ErrorForm
 from shelterdesk.gui.widgets.resident_fields import StayFields
 from shelterdesk.i18n import _
 from shelterdesk.store import rooms
@@ -50,13 +49,7 @@ class StaysTab(RecordTab):
         self.form.add_field("review_on", _("Planned review"), self.review_on)
         self.discharge_info = QLabel()
         self.form.add_field(None, _("Discharge"), self.discharge_info)
-        layout.addLayout(self.form)
-        self.save_button = QPushButton(_("Save stay"))
-        self.save_button.clicked.connect(self.save)
-        layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignRight)
-        self.general_line = error_label()
-        layout.addWidget(self.general_line)
-        layout.addStretch(1)
+        self.add_form(layout, self.form, _("Save stay"))
 
     def fill(self) -> None:
         today = date.today()
