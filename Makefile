@@ -4,7 +4,7 @@
 PY := .venv/bin/python
 export QT_QPA_PLATFORM ?= $(if $(DISPLAY)$(WAYLAND_DISPLAY),,offscreen)
 
-.PHONY: setup run demo test lint bench forms i18n clean package package-deps wheelhouse
+.PHONY: setup run demo test lint bench forms i18n clean package package-deps wheelhouse test-package
 
 setup:
 	@bash tools/setup.sh
@@ -46,6 +46,13 @@ package-deps:
 # with a hash-pinned requirements.txt: dist/wheelhouse/ (needs the network).
 wheelhouse: setup
 	$(PY) packaging/wheelhouse.py
+
+# The frozen program's archive and the wheelhouse, tested from outside the
+# checkout (tests/packaging/test_frozen.py); .ci/run runs it after `make test`.
+test-package: package wheelhouse
+	SHELTERDESK_FROZEN_ARCHIVE=$$(ls dist/shelterdesk-*-linux-x86_64.tar.gz) \
+	SHELTERDESK_WHEELHOUSE=dist/wheelhouse \
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/packaging/test_frozen.py
 
 clean:
 	rm -rf .venv build dist *.egg-info shelterdesk/locale
