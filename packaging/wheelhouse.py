@@ -34,7 +34,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import deps  # noqa: E402
+import deps
 
 ROOT = Path(__file__).resolve().parents[1]
 
