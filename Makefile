@@ -4,7 +4,7 @@
 PY := .venv/bin/python
 export QT_QPA_PLATFORM ?= $(if $(DISPLAY)$(WAYLAND_DISPLAY),,offscreen)
 
-.PHONY: setup run demo test lint bench forms i18n clean
+.PHONY: setup run demo test lint bench forms i18n clean package package-deps wheelhouse test-package
 
 setup:
 	@bash tools/setup.sh
@@ -31,5 +31,28 @@ i18n: setup
 	$(PY) tools/extract_messages.py
 	$(PY) tools/compile_catalogs.py
 
+# The frozen one-folder program: dist/shelterdesk/shelterdesk, its archive and
+# dist/SHA256SUMS (packaging/build.py; PyInstaller pinned in the `package` extra).
+package: setup package-deps
+	$(PY) packaging/build.py
+
+package-deps:
+	@stamp=.venv/.package-$$(sha256sum pyproject.toml | cut -c1-16); \
+	if [ ! -f $$stamp ]; then \
+	  $(PY) -m pip install -q --disable-pip-version-check -e ".[dev,package]" && \
+	  rm -f .venv/.package-* && touch $$stamp; fi
+
+# Every wheel the program needs, Linux and Windows x86-64, CPython 3.11 and 3.12,
+# with a hash-pinned requirements.txt: dist/wheelhouse/ (needs the network).
+wheelhouse: setup
+	$(PY) packaging/wheelhouse.py
+
+# The frozen program's archive and the wheelhouse, tested from outside the
+# checkout (tests/packaging/test_frozen.py); .ci/run runs it after `make test`.
+test-package: package wheelhouse
+	SHELTERDESK_FROZEN_ARCHIVE=$$(ls dist/shelterdesk-*-linux-x86_64.tar.gz) \
+	SHELTERDESK_WHEELHOUSE=dist/wheelhouse \
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/packaging/test_frozen.py
+
 clean:
-	rm -rf .venv build *.egg-info shelterdesk/locale
+	rm -rf .venv build dist *.egg-info shelterdesk/locale

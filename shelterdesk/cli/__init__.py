@@ -70,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     # Without a subcommand the GUI starts; it reads --db from the command line itself.
     p.add_argument("--db", dest="gui_db", default=None, metavar="PATH",
                    help=_("database file (for the GUI)"))
+    p.add_argument("--self-test", action="store_true",
+                   help=_("check that this copy of the program works on this PC, then exit"))
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMANDS:
         module.register(sub)
@@ -82,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     with speaking_our_language():
         args = build_parser().parse_args(argv)
     set_language(args.lang)
+    if args.self_test:
+        from shelterdesk.selftest import run as self_test
+        return self_test()
     if args.command is None:
         from shelterdesk.gui.app import main as run_gui
         return run_gui([sys.argv[0] if sys.argv else "shelterdesk", *argv])

@@ -54,6 +54,7 @@ def cmd_print(args) -> int:
         session.require(*doc.roles)
         staff = session.account.display_name if session.account else ""
         result = doc.build(session.db, args.stay, lang, staff)
+        _warn_if_main_fonts_missing()
         if result.missing:
             print(_("shelterdesk: warning: these characters cannot be printed with the "
                     "installed fonts and appear as 〓: {codes}").format(
@@ -67,6 +68,13 @@ def cmd_print(args) -> int:
     print(_("Wrote {path} ({pages} pages).").format(path=out, pages=result.pages))
     return 0
 
+
+def _warn_if_main_fonts_missing() -> None:
+    """Said once per run; the document is still written (fallback fonts)."""
+    from shelterdesk.reports.fonts import missing_main_fonts
+    if missing_main_fonts():
+        print(_("shelterdesk: warning: the Japanese print fonts (BIZ UD) are not installed; "
+                "the document uses a fallback font."), file=sys.stderr)
 
 
 @contextmanager

@@ -43,6 +43,9 @@ from reportlab.pdfbase.ttfonts import TTFont
 MISSING_MARK = "〓"
 
 _WIN = Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"
+#: Fonts installed "for this user only" on Windows 10 and later land here.
+_WIN_USER = Path(os.environ.get("LOCALAPPDATA", r"C:\Users\Default\AppData\Local")
+                 ) / "Microsoft" / "Windows" / "Fonts"
 _DEB = Path("/usr/share/fonts/truetype")
 
 
@@ -192,7 +195,26 @@ def _locate(spec: FontSpec) -> Path | None:
             return p
     if sys.platform != "win32":
         return _fc_match(spec.family, spec.style)
+    for p in spec.paths:
+        if p.parent == _WIN and (_WIN_USER / p.name).is_file():
+            return _WIN_USER / p.name
     return None
+
+
+def located(name: str) -> Path | None:
+    """The file the font ``name`` is read from on this machine (the self-test
+    names it), or None."""
+    return _locate(SPECS[name])
+
+
+#: The Japanese print fonts; without them documents print with the fallback
+#: chain (readable, but not the shelter's typeface) and the program says so.
+MAIN_FONTS = ("BIZUDGothic", "BIZUDMincho")
+
+
+def missing_main_fonts() -> list[str]:
+    """Which of :data:`MAIN_FONTS` this machine lacks (empty when all are there)."""
+    return [n for n in MAIN_FONTS if load(n) is None]
 
 
 def load(name: str) -> tuple[str, frozenset[int]] | None:
