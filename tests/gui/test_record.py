@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from intake_helpers import admit_sample
 from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout
 
+from shelterdesk.core import codes
 from shelterdesk.gui import changes
 from shelterdesk.gui.views.record import RecordView
 from shelterdesk.gui.views.record import tabs as tab_list
@@ -224,7 +225,7 @@ def test_the_list_of_tabs_builds_the_tabs(qtbot, session, monkeypatch):
         [entry.title for entry in tab_list.TABS]  # the test catalog is English
     monkeypatch.setattr(tab_list, "TABS", (*tab_list.TABS,
                                            tab_list.RecordTabEntry(NotesTab, "Case notes",
-                                                                   tab_list.CASEWORK)))
+                                                                   codes.CASEWORK)))
     v = open_record(qtbot, session, s.resident_id)
     assert v.tabs.tabText(v.tabs.count() - 1) == "Case notes"
     assert v.tab(NotesTab).shown.text() == f"notes of {s.resident_id}"
