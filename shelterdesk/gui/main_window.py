@@ -126,6 +126,7 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(190)
         self.nav.currentItemChanged.connect(self._nav_changed)
+        self.nav.itemClicked.connect(self._nav_clicked)
         wl.addWidget(self.nav)
         self.stack = QStackedWidget(self.work)
         wl.addWidget(self.stack, 1)
@@ -238,15 +239,19 @@ class MainWindow(QMainWindow):
         if widget is None:
             return
         self.stack.setCurrentWidget(widget)
+        current = None
         for i in range(self.nav.count()):
             item = self.nav.item(i)
             if item.data(Qt.ItemDataRole.UserRole) == key:
-                self.nav.blockSignals(True)
-                self.nav.setCurrentItem(item)
-                self.nav.blockSignals(False)
+                current = item
                 break
-        else:
+        # A page outside the navigation (her record) leaves no item current:
+        # the item of the page she was opened from must answer the next click.
+        self.nav.blockSignals(True)
+        self.nav.setCurrentItem(current)
+        if current is None:
             self.nav.clearSelection()
+        self.nav.blockSignals(False)
 
     def current_page(self) -> str | None:
         w = self.stack.currentWidget()
@@ -259,6 +264,12 @@ class MainWindow(QMainWindow):
     def _nav_changed(self, current: QListWidgetItem | None, _previous) -> None:
         if current is not None:
             self.show_page(current.data(Qt.ItemDataRole.UserRole))
+
+    def _nav_clicked(self, item: QListWidgetItem) -> None:
+        """A click on the current item still shows its page."""
+        key = item.data(Qt.ItemDataRole.UserRole)
+        if self.current_page() != key:
+            self.show_page(key)
 
     def build_pages(self, session: Session) -> None:
         """One page per feature the account may see, in the features' order."""
