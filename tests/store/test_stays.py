@@ -205,3 +205,33 @@ def test_admission_deletes_its_draft_in_the_same_transaction(db, monkeypatch):
                     draft_id=draft_id)
     assert _counts(db) == before
     assert [d.id for d in drafts.list_drafts(db, drafts.INTAKE)] == [draft_id]
+
+
+def test_a_family_room_is_taken_as_a_whole(db):
+    """Her children sleep in the other beds of her family room: they are not
+    free, not counted free, and no other family is admitted or moved there."""
+    s = stays.admit(db, stays.Admission(_resident(), _stay(_bed(db, "201", "A"))), now=NOW)
+    free = [(b.room, b.bed) for b in free_beds(db)]
+    assert free == [("101", "A"), ("102", "A")]
+    held = {(b.room, b.bed): (b.state, b.family_bed, b.family_stay) for b in bed_board(db)}
+    assert held[("201", "B")] == ("family", "A", s.id)
+    with pytest.raises(ValidationError) as e:
+        stays.admit(db, stays.Admission(Resident(alias="ソラ（仮）"),
+                                        _stay(_bed(db, "201", "C"))), now=NOW)
+    assert e.value.for_field("bed_id") == ["This family room is taken by another family."]
+    other = stays.admit(db, stays.Admission(Resident(alias="ソラ（仮）"), _stay(_bed(db, "101"))),
+                        now=NOW)
+    with pytest.raises(ValidationError):
+        stays.move_bed(db, other.id, _bed(db, "201", "B"))
+    stays.move_bed(db, s.id, _bed(db, "201", "B"))  # within her own room
+    stays.discharge(db, s.id, date(2026, 11, 21), "public_housing")
+    assert [(b.room, b.bed) for b in free_beds(db)] == [
+        ("102", "A"), ("201", "A"), ("201", "B"), ("201", "C")]
+
+
+def test_residents_without_a_bed_are_listed(db):
+    s = stays.admit(db, stays.Admission(_resident(), _stay()), now=NOW)
+    from shelterdesk.store.rooms import without_bed
+    assert [(u.stay_id, u.occupant_name) for u in without_bed(db)] == [(s.id, "見本 花子")]
+    stays.move_bed(db, s.id, _bed(db, "101"))
+    assert without_bed(db) == []
