@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from shelterdesk.gui import changes, features, tasks
 from shelterdesk.gui.views.lock import LockScreen
 from shelterdesk.gui.views.record import RecordView
+from shelterdesk.gui.widgets.screen_fit import fit_to_screen
 from shelterdesk.i18n import _
 from shelterdesk.store.session import Session
 
@@ -114,7 +115,7 @@ class MainWindow(QMainWindow):
         self.dialog: QDialog | None = None
         self.lock_screen: LockScreen | None = None
         self._focus_before_record: QWidget | None = None
-        self.resize(1180, 760)
+        fit_to_screen(self, 1180, 760)
 
         self.outer = QStackedWidget(self)
         self.setCentralWidget(self.outer)

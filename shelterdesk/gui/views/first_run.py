@@ -40,6 +40,7 @@ from shelterdesk.gui.tasks import run_task
 from shelterdesk.gui.widgets.errors import FieldErrors, show_field_errors
 from shelterdesk.gui.widgets.errors import error_label as _error_label
 from shelterdesk.gui.widgets.passwords import password_field, password_mismatch
+from shelterdesk.gui.widgets.screen_fit import fit_to_screen
 from shelterdesk.i18n import _
 from shelterdesk.store import accounts as accounts_repo
 from shelterdesk.store import facility as facility_repo
@@ -101,7 +102,7 @@ class FirstRunScreen(QWidget):
         self.pages.addWidget(self._build_create())
         self.pages.addWidget(self._build_demo())
         self._show_path()
-        self.resize(760, 720)
+        fit_to_screen(self, 760, 720)
 
     # -- pages -----------------------------------------------------------------
     def _build_choice(self) -> QWidget:
