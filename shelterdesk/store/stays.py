@@ -219,3 +219,33 @@ def move_bed(db, stay_id: int, bed_id: int | None) -> None:
         con.execute("UPDATE stay SET bed_id=?, updated_at=? WHERE id=?",
                     (bed_id, now_text(), stay_id))
         db.audit("move_bed", "stay", stay_id, f"from={s.bed_id} to={bed_id}")
+
+
+def undo_discharge(s, stay_id: int, bed_id: int | None = None) -> Stay:
+    """Reopen a stay whose discharge was entered by mistake (a manager's or an
+    administrator's action, audited). Only her most recent stay, only while
+    she has no other open stay, and only into a bed the occupancy rule leaves
+    free: her old bed by default (``bed_id`` None), or the bed chosen instead,
+    or ``-1`` for no bed yet. The discharge date, destination and note are
+    cleared; the audit line keeps what they were."""
+    s.require("manager", "admin")
+    db = s.db
+    stay = get_stay(db, stay_id)
+    if stay.discharged_on is None:
+        raise Conflict(_("This stay is not closed."))
+    latest = stays_of(db, stay.resident_id)[0]
+    if latest.id != stay_id:
+        raise Conflict(_("Only her most recent stay can be reopened."))
+    bed = stay.bed_id if bed_id is None else (None if bed_id == -1 else bed_id)
+    if bed is not None:
+        errors = _bed_errors(db, bed, moving_stay=stay_id)
+        if errors:
+            raise ValidationError(errors)
+    with db.transaction() as con:
+        con.execute("UPDATE stay SET discharged_on=NULL, discharge_destination=NULL, "
+                    "discharge_note='', bed_id=?, updated_at=? WHERE id=?",
+                    (bed, now_text(), stay_id))
+        db.audit("undo_discharge", "stay", stay_id,
+                 f"was={d2s(stay.discharged_on)} destination={stay.discharge_destination} "
+                 f"bed={bed}")
+    return get_stay(db, stay_id)

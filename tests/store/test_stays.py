@@ -235,3 +235,39 @@ def test_residents_without_a_bed_are_listed(db):
     assert [(u.stay_id, u.occupant_name) for u in without_bed(db)] == [(s.id, "見本 花子")]
     stays.move_bed(db, s.id, _bed(db, "101"))
     assert without_bed(db) == []
+
+
+def test_undo_discharge_reopens_her_latest_stay_into_a_free_bed(session):
+    from shelterdesk.store import accounts as accounts_repo
+    from shelterdesk.store import session as sessions
+    from shelterdesk.store.errors import Forbidden
+    db = session.db
+    s = stays.admit(db, stays.Admission(_resident(), _stay(_bed(db, "101"))), now=NOW)
+    stays.discharge(db, s.id, date(2026, 11, 21), "public_housing")
+    assert stays.get_stay(db, s.id).bed_id == _bed(db, "101")  # the closed stay keeps its bed
+    accounts_repo.add_account(session, "desk", "受付 テスト", {"intake"}, "desk desk 12")
+    desk = sessions.unlock(db.path, "desk", "desk desk 12")
+    try:
+        with pytest.raises(Forbidden):
+            stays.undo_discharge(desk, s.id)
+    finally:
+        desk.lock()
+    other = stays.admit(db, stays.Admission(Resident(alias="ソラ（仮）"), _stay(_bed(db, "101"))),
+                        now=NOW)
+    with pytest.raises(ValidationError) as e:  # her bed was given to someone else
+        stays.undo_discharge(session, s.id)
+    assert e.value.for_field("bed_id") == ["This bed is taken."]
+    reopened = stays.undo_discharge(session, s.id, _bed(db, "102"))
+    assert (reopened.discharged_on, reopened.discharge_destination) == (None, None)
+    assert reopened.bed_id == _bed(db, "102")
+    assert stays.open_stay_of(db, s.resident_id).id == s.id
+    assert _audit_tail(db, 1) == [("undo_discharge", "stay", s.id,
+                                   f"was=2026-11-21 destination=public_housing "
+                                   f"bed={_bed(db, '102')}")]
+    with pytest.raises(Conflict):
+        stays.undo_discharge(session, s.id)  # not closed
+    stays.discharge(db, other.id, date(2026, 11, 21), "relatives")
+    r = residents.get_resident(db, other.resident_id, audit_view=False)
+    stays.admit(db, stays.Admission(r, _stay(_bed(db, "201"))), now=NOW)
+    with pytest.raises(Conflict):  # not her most recent stay
+        stays.undo_discharge(session, other.id)
