@@ -90,6 +90,45 @@ class IdleWatcher(QObject):
         self.idle.emit()
 
 
+class DialogFocus(QObject):
+    """Application-wide: when a dialog closes (the PDF preview, moving a bed,
+    a discharge…), the focus goes back to the widget that had it when the
+    dialog opened — or, when that one is gone or disabled (the Discharge
+    button after a discharge), to the next one in its window's Tab order.
+    Without this nothing has the focus and a keyboard user is lost."""
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._before: dict[int, QWidget] = {}
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if isinstance(obj, QDialog) and obj.isWindow():
+            if event.type() == QEvent.Type.Show:
+                focus = QApplication.focusWidget()
+                if focus is not None and focus.window() is not obj:
+                    self._before[id(obj)] = focus
+            elif event.type() == QEvent.Type.Hide:
+                focus = self._before.pop(id(obj), None)
+                if focus is not None:
+                    QTimer.singleShot(0, lambda f=focus: self._restore(f))
+        return False
+
+    @staticmethod
+    def _restore(widget: QWidget) -> None:
+        if not shiboken6.isValid(widget):
+            return
+        candidate, seen = widget, 0
+        while seen < 200 and not (candidate.isVisible() and candidate.isEnabled()
+                                  and candidate.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            candidate = candidate.nextInFocusChain()
+            seen += 1
+            if candidate is widget:
+                return
+        if not candidate.window().isActiveWindow():
+            candidate.window().activateWindow()
+        candidate.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
 class MainWindow(QMainWindow):
     """``idle_ms`` overrides the facility's idle-lock minutes (tests use a few
     hundred milliseconds). ``ask`` answers yes/no questions (tests inject it).
@@ -144,6 +183,8 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.lock_button)
 
         self._build_menu()
+        self.dialog_focus = DialogFocus(self)
+        QApplication.instance().installEventFilter(self.dialog_focus)
         changes.hub().changed.connect(self._on_change)
         self.idle = IdleWatcher(self._idle_interval(session), self)
         self.idle.idle.connect(self.lock)
@@ -323,7 +364,17 @@ class MainWindow(QMainWindow):
         self.idle.set_interval(self._idle_interval(session))
         self.idle.start()
         if keys:
-            self.pages[keys[0]].setFocus()
+            self.focus_page(keys[0])
+            # Again once the window is shown and active: activation would
+            # otherwise give the focus to the navigation list.
+            QTimer.singleShot(0, lambda k=keys[0]: self.focus_page(k))
+
+    def focus_page(self, key: str) -> None:
+        """The page's own first field (its focus proxy: the residents list's
+        search box)."""
+        page = self.pages.get(key)
+        if page is not None and shiboken6.isValid(page) and self.current_page() == key:
+            page.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def lock(self) -> None:
         """Close every dialog, destroy every data page, close the connection,
@@ -367,6 +418,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.idle.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.dialog_focus)
         if self.session is not None:
             self.session.lock()
             self.session = None

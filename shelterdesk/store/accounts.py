@@ -35,7 +35,9 @@ def check_password(password: str, field_name: str = "password") -> list[FieldErr
 
 def check_login(login: str) -> list[FieldError]:
     c = Checker()
-    if not login or not login.isascii() or not all(ch.isalnum() or ch in "._-" for ch in login):
+    if not login:
+        c.add("login", _("Enter a login."))
+    elif not login.isascii() or not all(ch.isalnum() or ch in "._-" for ch in login):
         c.add("login", _("The login may use letters, digits, '.', '_' and '-' only."))
     c.length("login", _("Login"), login, 32)
     return c.errors

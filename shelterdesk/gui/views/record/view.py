@@ -35,6 +35,7 @@ from shelterdesk.gui.operations import run_action
 from shelterdesk.gui.views.record import tabs as tab_list
 from shelterdesk.gui.views.record.base import RecordTab
 from shelterdesk.gui.views.record.state import RecordState
+from shelterdesk.gui.widgets.buttons import enter_presses_buttons
 from shelterdesk.gui.widgets.errors import error_label
 from shelterdesk.gui.widgets.pickers import language_combo, set_combo, sheet_language
 from shelterdesk.gui.widgets.questions import ask_yes_no
@@ -116,6 +117,7 @@ class RecordView(QWidget):
             self.tabs.addTab(area, _(entry.title))
             self.record_tabs.append(tab)
         outer.addWidget(self.tabs, 1)
+        enter_presses_buttons(self)  # Enter on a focused button, as Space
         changes.hub().changed.connect(self.on_change)
         if resident_id is not None:
             self.open_resident(resident_id)
