@@ -193,6 +193,7 @@ class ResidentRow:
     days: int
     children: int
     safety: SafetyFlags
+    discharge_destination: str | None = None  # DISCHARGE_DESTINATION code of that stay
 
 
 @dataclass

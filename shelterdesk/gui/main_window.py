@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from shelterdesk.gui import changes, features, tasks
 from shelterdesk.gui.views.lock import LockScreen
 from shelterdesk.gui.views.record import RecordView
+from shelterdesk.gui.widgets.screen_fit import fit_to_screen
 from shelterdesk.i18n import _
 from shelterdesk.store.session import Session
 
@@ -90,6 +91,45 @@ class IdleWatcher(QObject):
         self.idle.emit()
 
 
+class DialogFocus(QObject):
+    """Application-wide: when a dialog closes (the PDF preview, moving a bed,
+    a discharge…), the focus goes back to the widget that had it when the
+    dialog opened — or, when that one is gone or disabled (the Discharge
+    button after a discharge), to the next one in its window's Tab order.
+    Without this nothing has the focus and a keyboard user is lost."""
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._before: dict[int, QWidget] = {}
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if isinstance(obj, QDialog) and obj.isWindow():
+            if event.type() == QEvent.Type.Show:
+                focus = QApplication.focusWidget()
+                if focus is not None and focus.window() is not obj:
+                    self._before[id(obj)] = focus
+            elif event.type() == QEvent.Type.Hide:
+                focus = self._before.pop(id(obj), None)
+                if focus is not None:
+                    QTimer.singleShot(0, lambda f=focus: self._restore(f))
+        return False
+
+    @staticmethod
+    def _restore(widget: QWidget) -> None:
+        if not shiboken6.isValid(widget):
+            return
+        candidate, seen = widget, 0
+        while seen < 200 and not (candidate.isVisible() and candidate.isEnabled()
+                                  and candidate.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            candidate = candidate.nextInFocusChain()
+            seen += 1
+            if candidate is widget:
+                return
+        if not candidate.window().isActiveWindow():
+            candidate.window().activateWindow()
+        candidate.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
 class MainWindow(QMainWindow):
     """``idle_ms`` overrides the facility's idle-lock minutes (tests use a few
     hundred milliseconds). ``ask`` answers yes/no questions (tests inject it).
@@ -115,7 +155,7 @@ class MainWindow(QMainWindow):
         self.dialog: QDialog | None = None
         self.lock_screen: LockScreen | None = None
         self._focus_before_record: QWidget | None = None
-        self.resize(1180, 760)
+        fit_to_screen(self, 1180, 760)
 
         self.outer = QStackedWidget(self)
         self.setCentralWidget(self.outer)
@@ -127,6 +167,7 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(190)
         self.nav.currentItemChanged.connect(self._nav_changed)
+        self.nav.itemClicked.connect(self._nav_clicked)
         wl.addWidget(self.nav)
         self.stack = QStackedWidget(self.work)
         wl.addWidget(self.stack, 1)
@@ -143,6 +184,8 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.lock_button)
 
         self._build_menu()
+        self.dialog_focus = DialogFocus(self)
+        QApplication.instance().installEventFilter(self.dialog_focus)
         changes.hub().changed.connect(self._on_change)
         self.idle = IdleWatcher(self._idle_interval(session), self)
         self.idle.idle.connect(self.lock)
@@ -239,15 +282,19 @@ class MainWindow(QMainWindow):
         if widget is None:
             return
         self.stack.setCurrentWidget(widget)
+        current = None
         for i in range(self.nav.count()):
             item = self.nav.item(i)
             if item.data(Qt.ItemDataRole.UserRole) == key:
-                self.nav.blockSignals(True)
-                self.nav.setCurrentItem(item)
-                self.nav.blockSignals(False)
+                current = item
                 break
-        else:
+        # A page outside the navigation (her record) leaves no item current:
+        # the item of the page she was opened from must answer the next click.
+        self.nav.blockSignals(True)
+        self.nav.setCurrentItem(current)
+        if current is None:
             self.nav.clearSelection()
+        self.nav.blockSignals(False)
 
     def current_page(self) -> str | None:
         w = self.stack.currentWidget()
@@ -260,6 +307,12 @@ class MainWindow(QMainWindow):
     def _nav_changed(self, current: QListWidgetItem | None, _previous) -> None:
         if current is not None:
             self.show_page(current.data(Qt.ItemDataRole.UserRole))
+
+    def _nav_clicked(self, item: QListWidgetItem) -> None:
+        """A click on the current item still shows its page."""
+        key = item.data(Qt.ItemDataRole.UserRole)
+        if self.current_page() != key:
+            self.show_page(key)
 
     def build_pages(self, session: Session) -> None:
         """One page per feature the account may see, in the features' order."""
@@ -318,7 +371,17 @@ class MainWindow(QMainWindow):
         self.idle.set_interval(self._idle_interval(session))
         self.idle.start()
         if keys:
-            self.pages[keys[0]].setFocus()
+            self.focus_page(keys[0])
+            # Again once the window is shown and active: activation would
+            # otherwise give the focus to the navigation list.
+            QTimer.singleShot(0, lambda k=keys[0]: self.focus_page(k))
+
+    def focus_page(self, key: str) -> None:
+        """The page's own first field (its focus proxy: the residents list's
+        search box)."""
+        page = self.pages.get(key)
+        if page is not None and shiboken6.isValid(page) and self.current_page() == key:
+            page.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def lock(self) -> None:
         """Close every dialog, destroy every data page, close the connection,
@@ -362,6 +425,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.idle.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.dialog_focus)
         if self.session is not None:
             self.session.lock()
             self.session = None

@@ -75,6 +75,9 @@ class Page:
     footer_left: str
     lang: str
     confidential_local: str = ""  # the mark in her language, under 取扱注意
+    #: Whose sheet (resident and stay numbers), in the footer of every page:
+    #: a page 2 that slips out of the file still says where it belongs.
+    whose: str = ""
 
 
 class _Styles:
@@ -98,7 +101,8 @@ class _Styles:
         self.cell = style("cell", self.regular, 9.5, 13)
         self.label = style("label", self.regular, 8.5, 12, textColor=colors.HexColor("#333333"))
         self.h1 = style("h1", self.bold, 16, 22, alignment=TA_CENTER, spaceAfter=2)
-        self.h2 = style("h2", self.bold, 11, 15, spaceBefore=7, spaceAfter=3)
+        # A heading is kept with what follows it: never alone at a page's foot.
+        self.h2 = style("h2", self.bold, 11, 15, spaceBefore=7, spaceAfter=3, keepWithNext=1)
         self.flag = style("flag", self.bold, 9.5, 13, textColor=RED)
         self.header = style("header", self.regular, 8, 10)
         self.ja_small = ParagraphStyle("ja_small", parent=self.small, fontName=self.ja.primary,
@@ -217,6 +221,8 @@ def _decorate(c: Canvas, page: Page, styles: _Styles, n: int, total: int) -> Non
     y = 10 * mm
     c.line(MARGIN_X, y + 4 * mm, PAGE_W - MARGIN_X, y + 4 * mm)
     styles.regular.draw(c, MARGIN_X, y, page.footer_left, 7.5, rep)
+    if page.whose:
+        styles.bold.draw(c, PAGE_W - MARGIN_X - 16 * mm, y, page.whose, 8, rep, align="right")
     styles.regular.draw(c, PAGE_W - MARGIN_X, y, f"{n} / {total}", 9, rep, align="right")
     c.restoreState()
 

@@ -130,6 +130,7 @@ SIGN_LABELS = (N_("Date"), N_("Signature (resident)"), N_("Staff member"),
                N_("Interpreter (if any)"))
 NAME_LINE = N_("Name: {name}    Admitted on: {date}")
 PRINTED = N_("Printed {when}")
+WHOSE = N_("Resident no. {rid} / Stay no. {sid}")  # in the footer of every page
 
 
 def build_consent_sheet(db, stay_id: int, lang: str, *,
@@ -149,7 +150,8 @@ def build_consent_sheet(db, stay_id: int, lang: str, *,
     page = Page(facility="", title=f"{TITLE_JA}" if lang == "ja"
                 else f"{TITLE_JA} / {t(TITLE)}",
                 footer_left=t(PRINTED).format(when=format_doc_datetime(now, lang)),
-                lang=lang, confidential_local="" if lang == "ja" else t(CONFIDENTIAL))
+                lang=lang, confidential_local="" if lang == "ja" else t(CONFIDENTIAL),
+                whose=t(WHOSE).format(rid=resident.id, sid=stay.id))
     name = resident.legal_name or resident.alias
 
     def story(s) -> list:

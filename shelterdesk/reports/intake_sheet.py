@@ -20,6 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer, Table
 
 from shelterdesk.core import codes
+from shelterdesk.core.countries import nationality_name
 from shelterdesk.core.dates import age_on
 from shelterdesk.core.models import Child, Consent, Resident, Stay
 from shelterdesk.i18n import N_
@@ -56,7 +57,8 @@ def code_label(code_list: codes.CodeList, code: str | None, lang: str, t) -> str
 
 
 def language_name(code: str, lang: str) -> str:
-    """'vi' → ベトナム語 on a Japanese sheet; the code itself if Babel has no name."""
+    """'vi' → ベトナム語 on a Japanese sheet (a name, never the raw code);
+    what was typed if Babel has no name for it."""
     if not code:
         return ""
     try:
@@ -64,7 +66,11 @@ def language_name(code: str, lang: str) -> str:
             {"tl": "fil", "zh": "zh_Hans"}.get(lang, lang))
     except Exception:  # an odd code typed by staff must not stop the sheet
         return code
-    return f"{name} ({code})" if name else code
+    return name or code
+
+
+#: Under the title of page 1 and in the footer of every page.
+WHOSE = N_("Resident no. {rid} / Stay no. {sid}")
 
 
 def build_intake_sheet(db, stay_id: int, *, staff_name: str = "", lang: str = "ja",
@@ -86,7 +92,8 @@ def build_intake_sheet(db, stay_id: int, *, staff_name: str = "", lang: str = "j
     styles = new_styles(lang)
     printed = t(N_("Printed {when} by {staff}")).format(
         when=format_doc_datetime(now, lang), staff=staff_name or "—")
-    page = Page(facility=facility, title=t(TITLE), footer_left=printed, lang=lang)
+    page = Page(facility=facility, title=t(TITLE), footer_left=printed, lang=lang,
+                whose=t(WHOSE).format(rid=resident.id, sid=stay.id))
     sheet = _Sheet(styles, t, lang, now.date())
     return build_pdf(page, styles, lambda s: sheet.story(
         resident, stay, kids, consents, room, bed, facility))
@@ -114,8 +121,7 @@ class _Sheet:
               room: str, bed: str, facility: str) -> list:
         s, t = self.s, self.t
         out: list = [s.p(t(TITLE), s.h1),
-                     s.p(t(N_("Resident no. {rid} / Stay no. {sid}")).format(
-                         rid=r.id, sid=stay.id), s.small),
+                     s.p(t(WHOSE).format(rid=r.id, sid=stay.id), s.small),
                      Spacer(0, 2 * mm)]
         out += [self.h2(N_("Safety")), self.safety(r)]
         out += [self.h2(N_("Essentials")), self.essentials(r, stay)]
@@ -144,7 +150,7 @@ class _Sheet:
             (N_("Kana"), r.kana),
             (N_("Alias"), r.alias),
             (N_("Date of birth"), born),
-            (N_("Nationality"), r.nationality),
+            (N_("Nationality"), nationality_name(r.nationality, self.lang)),
             (N_("Language"), f"{lang} / {interp}" if lang else interp),
             (N_("Safe phone"), r.safe_phone),
             (N_("Registered municipality"), r.registered_municipality),

@@ -36,7 +36,9 @@ def check_password(password: str, field_name: str = "password") -> list[FieldErr
 
 def check_login(login: str) -> list[FieldError]:
     c = Checker()
-    if not login or not login.isascii() or not all(ch.isalnum() or ch in "._-" for ch in login):
+    if not login:
+        c.add("login", _("Enter a login."))
+    elif not login.isascii() or not all(ch.isalnum() or ch in "._-" for ch in login):
         c.add("login", _("The login may use letters, digits, '.', '_' and '-' only."))
     c.length("login", _("Login"), login, 32)
     return c.errors
@@ -155,15 +157,24 @@ def _set_password(s: Session, account_id: int, new_password: str, action: str) -
         s.save_slots(forget_previous=True)
 
 
+def disable_refusal(s: Session, account_id: int) -> str | None:
+    """Why this account may not be disabled (the last administrator, one's own
+    account), or None: the GUI refuses before asking "Disable …?"."""
+    if _is_last_admin(s.db, account_id):
+        return _("This is the last administrator; it cannot be disabled.")
+    if s.account and account_id == s.account.id:
+        return _("You cannot disable your own account.")
+    return None
+
+
 def set_disabled(s: Session, account_id: int, disabled: bool) -> None:
     """A disabled account keeps its history but can no longer log in; its key
     slot is removed so that its password opens nothing."""
     s.require("admin")
     with s.slot_change(), s.db.transaction() as con:
-        if disabled and _is_last_admin(s.db, account_id):
-            raise Conflict(_("This is the last administrator; it cannot be disabled."))
-        if s.account and account_id == s.account.id and disabled:
-            raise Conflict(_("You cannot disable your own account."))
+        refusal = disable_refusal(s, account_id) if disabled else None
+        if refusal:
+            raise Conflict(refusal)
         con.execute("UPDATE account SET disabled=? WHERE id=?", (int(disabled), account_id))
         s.db.audit("disable" if disabled else "enable", "account", account_id)
         if disabled:

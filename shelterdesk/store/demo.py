@@ -89,6 +89,7 @@ def populate(db, today: date, seed: int = 7, days: int = 730) -> None:
     free = {b[0]: b[1] for b in db.query(
         "SELECT b.id, r.family FROM bed b JOIN room r ON r.id=b.room_id "
         "WHERE r.out_of_service=0")}
+    room_of = dict(db.query("SELECT id, room_id FROM bed"))  # a family room is one family's
     occupied: dict[int, date | None] = {}  # bed -> discharge date (None: open)
     start = today - timedelta(days=days)
     day = start
@@ -99,7 +100,8 @@ def populate(db, today: date, seed: int = 7, days: int = 730) -> None:
                 if until is not None and until <= day:
                     del occupied[bed]
             if rng.random() < 0.3:
-                beds = [b for b in free if b not in occupied]
+                beds = [b for b in free if b not in occupied and not (
+                    free[b] and any(room_of[o] == room_of[b] for o in occupied))]
                 if beds:
                     n += 1
                     bed = rng.choice(beds)

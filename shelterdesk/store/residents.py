@@ -254,6 +254,8 @@ SORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "days": ("max(1, julianday(coalesce(s.discharged_on, '{today}')) - julianday(s.admitted_on)"
              " + (s.discharged_on IS NULL))",),
     "children": ("(SELECT count(*) FROM stay_child sc WHERE sc.stay_id = s.id)",),
+    "discharged": ("s.discharged_on",),
+    "destination": ("s.discharge_destination",),
     "safety": ("(r.support_measure + (r.protection_order IN ('applied', 'issued')) "
                "+ (r.danger_level IS NOT NULL) + r.whereabouts_secret)",),
 }
@@ -271,7 +273,7 @@ _LIST_SELECT = (
     "       rm.name, b.label, s.admitted_on, s.discharged_on, "
     "       (SELECT count(*) FROM stay_child sc WHERE sc.stay_id = s.id) AS children, "
     "       r.support_measure, r.protection_order, r.danger_level, r.danger_warning, "
-    "       r.whereabouts_secret "
+    "       r.whereabouts_secret, s.discharge_destination "
     "FROM resident r " + _STAY_JOIN
 )
 
@@ -344,7 +346,8 @@ def list_residents(db, view: str = VIEW_IN_RESIDENCE, search: str = "", sort: st
             resident_id=r[0], stay_id=r[1], display_name=r[2] or r[3], legal_name=r[3],
             alias=r[2], kana=r[4], age=age, room=r[7] or "", bed=r[8] or "",
             admitted_on=admitted, discharged_on=discharged, days=days, children=r[11] or 0,
-            safety=SafetyFlags(bool(r[12]), r[13], r[14], r[15], bool(r[16]))))
+            safety=SafetyFlags(bool(r[12]), r[13], r[14], r[15], bool(r[16])),
+            discharge_destination=r[17]))
     return out
 
 

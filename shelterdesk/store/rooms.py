@@ -1,9 +1,16 @@
-"""Rooms and beds, and who is in which bed."""
+"""Rooms and beds, and who is in which bed.
+
+Which beds are free follows core.occupancy's rule: a family room is taken as a
+whole by one family (her children sleep in its other beds); see that module
+for why. The board, the free-bed count, the intake wizard and the move dialog
+read it from here, and stays.py refuses a bed the rule does not leave free.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shelterdesk.core import occupancy
 from shelterdesk.core.models import Bed, Room
 from shelterdesk.core.validation import Checker, ValidationError
 from shelterdesk.i18n import _
@@ -64,10 +71,15 @@ class BedState:
     occupant_alias: str
     occupant_name: str
     children: int
+    #: core.occupancy's FREE, OCCUPIED, FAMILY or OUT_OF_SERVICE.
+    state: str = occupancy.FREE
+    #: For FAMILY: the bed (label) and stay of the family the room belongs to.
+    family_bed: str = ""
+    family_stay: int | None = None
 
 
 def bed_board(db) -> list[BedState]:
-    """Every bed with its occupant (an open stay), in room order."""
+    """Every bed with its occupant (an open stay) and its state, in room order."""
     rows = db.query(
         "SELECT rm.id, rm.name, rm.family, rm.out_of_service, b.id, b.label, s.id, r.id, "
         "       r.alias, trim(r.family_name || ' ' || r.given_name), "
@@ -76,12 +88,50 @@ def bed_board(db) -> list[BedState]:
         "LEFT JOIN stay s ON s.bed_id = b.id AND s.discharged_on IS NULL "
         "LEFT JOIN resident r ON r.id = s.resident_id "
         "ORDER BY rm.sort, rm.name, b.label")
-    return [BedState(r[0], r[1], bool(r[2]), bool(r[3]), r[4], r[5], r[6], r[7], r[8] or "",
-                     r[9] or "", r[10] or 0) for r in rows]
+    board = [BedState(r[0], r[1], bool(r[2]), bool(r[3]), r[4], r[5], r[6], r[7], r[8] or "",
+                      r[9] or "", r[10] or 0) for r in rows]
+    uses = occupancy.occupancy(_slots(board))
+    for b in board:
+        use = uses[b.bed_id]
+        b.state, b.family_bed, b.family_stay = use.state, use.family_bed, use.family_stay
+    return board
+
+
+def _slots(board: list[BedState]) -> list[occupancy.BedSlot]:
+    return [occupancy.BedSlot(b.room_id, b.family_room, b.out_of_service, b.bed_id, b.bed,
+                              b.stay_id) for b in board]
 
 
 def free_beds(db) -> list[BedState]:
-    return [b for b in bed_board(db) if b.stay_id is None and not b.out_of_service]
+    """The beds a new admission or a move may take (core.occupancy's FREE)."""
+    return [b for b in bed_board(db) if b.state == occupancy.FREE]
+
+
+def bed_refusal(db, bed_id: int, stay_id: int | None = None) -> str | None:
+    """Why stay ``stay_id`` (None: a new admission) may not take ``bed_id``:
+    core.occupancy's OUT_OF_SERVICE, OCCUPIED or FAMILY, or None."""
+    return occupancy.may_take(_slots(bed_board(db)), bed_id, stay_id)
+
+
+@dataclass
+class Unassigned:
+    """An open stay without a bed ("no bed yet" at intake)."""
+    stay_id: int
+    resident_id: int
+    occupant_alias: str
+    occupant_name: str
+    children: int
+
+
+def without_bed(db) -> list[Unassigned]:
+    """Everyone in residence who has no bed yet, earliest arrival first."""
+    rows = db.query(
+        "SELECT s.id, r.id, r.alias, trim(r.family_name || ' ' || r.given_name), "
+        "       (SELECT count(*) FROM stay_child sc WHERE sc.stay_id = s.id) "
+        "FROM stay s JOIN resident r ON r.id = s.resident_id "
+        "WHERE s.discharged_on IS NULL AND s.bed_id IS NULL "
+        "ORDER BY s.admitted_on, s.admitted_time, s.id")
+    return [Unassigned(r[0], r[1], r[2] or "", r[3] or "", r[4] or 0) for r in rows]
 
 
 def bed_label(db, bed_id: int | None) -> tuple[str, str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from shelterdesk.core import occupancy
 from shelterdesk.core.models import Child, Consent, Resident, Stay
 from shelterdesk.core.validation import (
     FieldError,
@@ -18,6 +19,7 @@ from shelterdesk.core.validation import (
 from shelterdesk.i18n import _
 from shelterdesk.store import drafts as drafts_repo
 from shelterdesk.store import residents as residents_repo
+from shelterdesk.store import rooms
 from shelterdesk.store.errors import Conflict, NotFound
 from shelterdesk.store.rows import d2s, now_text, s2d
 
@@ -85,15 +87,17 @@ def check_admission(db, a: Admission, now: datetime | None = None) -> list[Field
 
 
 def _bed_errors(db, bed_id: int, moving_stay: int | None = None) -> list[FieldError]:
-    row = db.query_one("SELECT rm.out_of_service FROM bed b JOIN room rm ON rm.id=b.room_id "
-                       "WHERE b.id=?", (bed_id,))
-    if row is None:
+    """The bed must exist and be free under core.occupancy's rule (a family
+    room is one family's) for a new admission or for ``moving_stay``."""
+    if db.query_one("SELECT 1 FROM bed WHERE id=?", (bed_id,)) is None:
         return [FieldError("bed_id", _("This bed does not exist."))]
-    if row[0]:
+    refusal = rooms.bed_refusal(db, bed_id, moving_stay)
+    if refusal == occupancy.OUT_OF_SERVICE:
         return [FieldError("bed_id", _("This room is out of service."))]
-    occ = db.query_one("SELECT id FROM stay WHERE bed_id=? AND discharged_on IS NULL", (bed_id,))
-    if occ and occ[0] != moving_stay:
+    if refusal == occupancy.OCCUPIED:
         return [FieldError("bed_id", _("This bed is taken."))]
+    if refusal == occupancy.FAMILY:
+        return [FieldError("bed_id", _("This family room is taken by another family."))]
     return []
 
 
@@ -215,3 +219,33 @@ def move_bed(db, stay_id: int, bed_id: int | None) -> None:
         con.execute("UPDATE stay SET bed_id=?, updated_at=? WHERE id=?",
                     (bed_id, now_text(), stay_id))
         db.audit("move_bed", "stay", stay_id, f"from={s.bed_id} to={bed_id}")
+
+
+def undo_discharge(s, stay_id: int, bed_id: int | None = None) -> Stay:
+    """Reopen a stay whose discharge was entered by mistake (a manager's or an
+    administrator's action, audited). Only her most recent stay, only while
+    she has no other open stay, and only into a bed the occupancy rule leaves
+    free: her old bed by default (``bed_id`` None), or the bed chosen instead,
+    or ``-1`` for no bed yet. The discharge date, destination and note are
+    cleared; the audit line keeps what they were."""
+    s.require("manager", "admin")
+    db = s.db
+    stay = get_stay(db, stay_id)
+    if stay.discharged_on is None:
+        raise Conflict(_("This stay is not closed."))
+    latest = stays_of(db, stay.resident_id)[0]
+    if latest.id != stay_id:
+        raise Conflict(_("Only her most recent stay can be reopened."))
+    bed = stay.bed_id if bed_id is None else (None if bed_id == -1 else bed_id)
+    if bed is not None:
+        errors = _bed_errors(db, bed, moving_stay=stay_id)
+        if errors:
+            raise ValidationError(errors)
+    with db.transaction() as con:
+        con.execute("UPDATE stay SET discharged_on=NULL, discharge_destination=NULL, "
+                    "discharge_note='', bed_id=?, updated_at=? WHERE id=?",
+                    (bed, now_text(), stay_id))
+        db.audit("undo_discharge", "stay", stay_id,
+                 f"was={d2s(stay.discharged_on)} destination={stay.discharge_destination} "
+                 f"bed={bed}")
+    return get_stay(db, stay_id)

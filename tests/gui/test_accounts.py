@@ -92,6 +92,17 @@ def test_the_last_administrator_cannot_be_disabled(qtbot, admin):
     assert not accounts_repo.list_accounts(admin.db)[0].disabled
 
 
+def test_disabling_ones_own_account_is_refused_before_asking(qtbot, admin):
+    accounts_repo.add_account(admin, "second", "管理者 二", {"admin"}, "second admin 12")
+    asked = []
+    panel = AccountsPanel(admin, ask=lambda *a: asked.append(a) or True)
+    qtbot.addWidget(panel)
+    panel.select_login(ADMIN)  # her own, not the last administrator any more
+    panel.disable_selected()
+    assert asked == []
+    assert panel.message.text() == "You cannot disable your own account."
+
+
 def test_change_own_password_and_settings(qtbot, admin, db_path):
     dialog = ChangeOwnPasswordDialog(admin)
     qtbot.addWidget(dialog)

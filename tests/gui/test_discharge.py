@@ -37,12 +37,13 @@ def test_other_asks_to_confirm_and_the_bed_becomes_free(qtbot, session, monkeypa
     set_combo(dlg.destination, "other")
     dlg.note.setPlainText("架空の記録")
     asked = _answers(monkeypatch, QMessageBox.StandardButton.No,
-                     QMessageBox.StandardButton.Yes)
+                     QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Yes)
     assert not dlg.submit()  # "No": nothing written
     assert len(asked) == 1 and "rare" in asked[0]
     assert stays.get_stay(db, s.id).discharged_on is None
     with qtbot.waitSignal(dlg.discharged) as sig:
         assert dlg.submit()
+    assert len(asked) == 3 and asked[2].startswith("Discharge 見本 花子 on ")
     assert sig.args == [s.id]
     closed = stays.get_stay(db, s.id)
     assert (closed.discharged_on, closed.discharge_destination) == (date.today(), "other")
@@ -53,14 +54,31 @@ def test_other_asks_to_confirm_and_the_bed_becomes_free(qtbot, session, monkeypa
     assert board.status_text(bed) == "free"
 
 
-def test_a_listed_destination_needs_no_confirmation(qtbot, session, monkeypatch):
+def test_a_discharge_is_confirmed_naming_her_and_the_date(qtbot, session, monkeypatch):
+    from shelterdesk.core.dates import format_date
     s = admit_sample(session.db)
-    asked = _answers(monkeypatch)
+    asked = _answers(monkeypatch, QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
     dlg = DischargeDialog(session, s.id)
     qtbot.addWidget(dlg)
     set_combo(dlg.destination, "public_housing")
+    assert not dlg.submit()  # "No": nothing written
+    assert stays.get_stay(session.db, s.id).discharged_on is None
+    assert asked == [f"Discharge 見本 花子 on {format_date(date.today())}? Her stay is closed "
+                     "and her bed becomes free."]
     assert dlg.submit()
+    assert len(asked) == 2  # one question (a listed destination needs no "other" check)
+
+
+def test_other_is_confirmed_only_once_the_date_is_right(qtbot, session, monkeypatch):
+    s = admit_sample(session.db, days_ago=3)
+    asked = _answers(monkeypatch)
+    dlg = DischargeDialog(session, s.id)
+    qtbot.addWidget(dlg)
+    set_combo(dlg.destination, "other")
+    dlg.date.set_value(date.today() - timedelta(days=10))  # before her arrival
+    assert not dlg.submit()
     assert asked == []
+    assert dlg.form.error_text("discharged_on") == "Discharge date is before the admission date."
 
 
 def test_discharge_errors_are_shown_beside_the_fields(qtbot, session):

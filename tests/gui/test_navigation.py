@@ -112,3 +112,32 @@ def test_her_record_opens_from_the_board_and_closes_back_to_it(qtbot, session):
     assert window.current_page() == "beds"
     assert window.RECORD not in window.pages
     window.close()
+
+
+def _click_nav(window, key: str) -> None:
+    for i in range(window.nav.count()):
+        item = window.nav.item(i)
+        if item.data(Qt.ItemDataRole.UserRole) == key:
+            rect = window.nav.visualItemRect(item)
+            QTest.mouseClick(window.nav.viewport(), Qt.MouseButton.LeftButton,
+                             Qt.KeyboardModifier.NoModifier, rect.center())
+            return
+    raise AssertionError(key)
+
+
+def test_the_page_her_record_was_opened_from_answers_a_click_in_the_navigation(qtbot, session):
+    """Opened from the board (or the wizard), her record covers the page whose
+    item stays current in the list: clicking that item shows its page again."""
+    db = session.db
+    s = admit_sample(db, room="201", bed="A")
+    window = _window(qtbot, session, db.path)
+    _click_nav(window, "beds")
+    assert window.current_page() == "beds"
+    window.open_record(s.resident_id)
+    assert window.current_page() == window.RECORD
+    _click_nav(window, "beds")
+    assert window.current_page() == "beds"
+    window.open_record(s.resident_id)
+    _click_nav(window, "intake")
+    assert window.current_page() == "intake"
+    window.close()

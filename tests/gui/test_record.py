@@ -184,7 +184,9 @@ def test_consent_added_and_withdrawn(qtbot, session, monkeypatch):
     assert "No valid consent recorded" in v.missing_label.text()
 
 
-def test_stay_edit_and_discharge_from_the_record(qtbot, session):
+def test_stay_edit_and_discharge_from_the_record(qtbot, session, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
     db = session.db
     s = admit_sample(db)
     v = open_record(qtbot, session, s.resident_id)
@@ -204,6 +206,40 @@ def test_stay_edit_and_discharge_from_the_record(qtbot, session):
         assert dlg.submit()
     assert f"{s.id} (closed)" in v.ids_label.text()
     assert not v.discharge_button.isEnabled()
+    # The closed stay keeps the room and bed she left.
+    assert stays_tab.table.item(0, 2).text() == "201-A"
+
+
+def test_a_manager_undoes_a_discharge_entered_by_mistake(qtbot, session, monkeypatch):
+    asked = []
+
+    def question(parent, title, text, *a, **k):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+    monkeypatch.setattr(QMessageBox, "question", question)
+    db = session.db
+    s = admit_sample(db, room="101", bed="A")
+    stays.discharge(db, s.id, date.today(), "relatives")
+    v = open_record(qtbot, session, s.resident_id)
+    assert v.undo_discharge_button.isVisible() and v.undo_discharge_button.isEnabled()
+    v.undo_discharge()
+    assert asked and "見本 花子" in asked[0]
+    reopened = stays.get_stay(db, s.id)
+    assert reopened.discharged_on is None and reopened.bed_id is not None
+    assert f"{s.id} (open)" in v.ids_label.text()
+    assert not v.undo_discharge_button.isVisible()
+    assert db.query_one("SELECT count(*) FROM audit WHERE action='undo_discharge'")[0] == 1
+
+
+def test_undo_discharge_is_not_offered_to_intake_staff(qtbot, session):
+    from shelterdesk.store import accounts as accounts_repo
+    from shelterdesk.store import session as sessions
+    s = admit_sample(session.db, room="101", bed="A")
+    stays.discharge(session.db, s.id, date.today(), "relatives")
+    accounts_repo.add_account(session, "desk", "受付 テスト", {"intake"}, "desk desk 12")
+    desk = sessions.unlock(session.db.path, "desk", "desk desk 12")
+    v = open_record(qtbot, desk, s.resident_id)
+    assert not v.undo_discharge_button.isVisible()
 
 
 class NotesTab(RecordTab):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
+from shelterdesk.core.dates import format_date
 from shelterdesk.gui.main_window import MainWindow
 from shelterdesk.gui.models.residents import COL_ADMITTED, COL_KANA, COL_NAME, COL_SAFETY
 from shelterdesk.gui.views.record import RecordView
@@ -91,10 +92,17 @@ def test_views_sorting_marks_and_opening_a_profile(qtbot, populated, shoot, text
     stays.discharge(s.db, stay.id, stay.admitted_on, "independent")
     page.refresh()
     assert "架空 桜" not in names(page)
+    assert m.columnCount() == 8  # in residence: no discharge columns
     page.view_buttons.button(2).click()
     assert names(page) == ["架空 桜"]
+    # the discharged and all views say when she left and where to
+    assert [m.headerData(c, Qt.Orientation.Horizontal) for c in (8, 9)] == \
+        ["Discharged", "Destination"]
+    assert m.data(m.index(0, 8)) == format_date(stay.admitted_on)
+    assert m.data(m.index(0, 9)) == "Independent living (apartment etc.)"
     page.view_buttons.button(1).click()
     assert len(names(page)) == 3
+    assert m.columnCount() == 10
 
     # keyboard: type, Down into the table, Enter opens her profile (audited)
     page.view_buttons.button(0).click()

@@ -227,3 +227,68 @@ def test_two_desks_racing_for_one_bed_are_stopped_by_the_index(db, monkeypatch):
         stays.move_bed(db, other.id, bed)
     assert db.query("SELECT count(*) FROM stay WHERE bed_id=? AND discharged_on IS NULL",
                     (bed,)) == [(1,)]
+
+def test_a_family_room_is_taken_as_a_whole(db):
+    """Her children sleep in the other beds of her family room: they are not
+    free, not counted free, and no other family is admitted or moved there."""
+    s = stays.admit(db, stays.Admission(_resident(), _stay(_bed(db, "201", "A"))), now=NOW)
+    free = [(b.room, b.bed) for b in free_beds(db)]
+    assert free == [("101", "A"), ("102", "A")]
+    held = {(b.room, b.bed): (b.state, b.family_bed, b.family_stay) for b in bed_board(db)}
+    assert held[("201", "B")] == ("family", "A", s.id)
+    with pytest.raises(ValidationError) as e:
+        stays.admit(db, stays.Admission(Resident(alias="ソラ（仮）"),
+                                        _stay(_bed(db, "201", "C"))), now=NOW)
+    assert e.value.for_field("bed_id") == ["This family room is taken by another family."]
+    other = stays.admit(db, stays.Admission(Resident(alias="ソラ（仮）"), _stay(_bed(db, "101"))),
+                        now=NOW)
+    with pytest.raises(ValidationError):
+        stays.move_bed(db, other.id, _bed(db, "201", "B"))
+    stays.move_bed(db, s.id, _bed(db, "201", "B"))  # within her own room
+    stays.discharge(db, s.id, date(2026, 11, 21), "public_housing")
+    assert [(b.room, b.bed) for b in free_beds(db)] == [
+        ("102", "A"), ("201", "A"), ("201", "B"), ("201", "C")]
+
+
+def test_residents_without_a_bed_are_listed(db):
+    s = stays.admit(db, stays.Admission(_resident(), _stay()), now=NOW)
+    from shelterdesk.store.rooms import without_bed
+    assert [(u.stay_id, u.occupant_name) for u in without_bed(db)] == [(s.id, "見本 花子")]
+    stays.move_bed(db, s.id, _bed(db, "101"))
+    assert without_bed(db) == []
+
+
+def test_undo_discharge_reopens_her_latest_stay_into_a_free_bed(session):
+    from shelterdesk.store import accounts as accounts_repo
+    from shelterdesk.store import session as sessions
+    from shelterdesk.store.errors import Forbidden
+    db = session.db
+    s = stays.admit(db, stays.Admission(_resident(), _stay(_bed(db, "101"))), now=NOW)
+    stays.discharge(db, s.id, date(2026, 11, 21), "public_housing")
+    assert stays.get_stay(db, s.id).bed_id == _bed(db, "101")  # the closed stay keeps its bed
+    accounts_repo.add_account(session, "desk", "受付 テスト", {"intake"}, "desk desk 12")
+    desk = sessions.unlock(db.path, "desk", "desk desk 12")
+    try:
+        with pytest.raises(Forbidden):
+            stays.undo_discharge(desk, s.id)
+    finally:
+        desk.lock()
+    other = stays.admit(db, stays.Admission(Resident(alias="ソラ（仮）"), _stay(_bed(db, "101"))),
+                        now=NOW)
+    with pytest.raises(ValidationError) as e:  # her bed was given to someone else
+        stays.undo_discharge(session, s.id)
+    assert e.value.for_field("bed_id") == ["This bed is taken."]
+    reopened = stays.undo_discharge(session, s.id, _bed(db, "102"))
+    assert (reopened.discharged_on, reopened.discharge_destination) == (None, None)
+    assert reopened.bed_id == _bed(db, "102")
+    assert stays.open_stay_of(db, s.resident_id).id == s.id
+    assert _audit_tail(db, 1) == [("undo_discharge", "stay", s.id,
+                                   f"was=2026-11-21 destination=public_housing "
+                                   f"bed={_bed(db, '102')}")]
+    with pytest.raises(Conflict):
+        stays.undo_discharge(session, s.id)  # not closed
+    stays.discharge(db, other.id, date(2026, 11, 21), "relatives")
+    r = residents.get_resident(db, other.resident_id, audit_view=False)
+    stays.admit(db, stays.Admission(r, _stay(_bed(db, "201"))), now=NOW)
+    with pytest.raises(Conflict):  # not her most recent stay
+        stays.undo_discharge(session, other.id)

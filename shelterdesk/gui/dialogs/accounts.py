@@ -333,6 +333,10 @@ class AccountsPanel(QWidget):
         a = self.selected()
         if a is None:
             return
+        refusal = accounts_repo.disable_refusal(self.session, a.id)
+        if refusal:  # refused before asking
+            set_error(self.message, refusal)
+            return
         if not self.ask(self, _("Disable account"),
                         _("Disable {login}? The account keeps its history but can no longer "
                           "log in.").format(login=a.login)):

@@ -1,6 +1,11 @@
 """Discharge: date, destination, note; the bed becomes free.
 
-Why "other" asks to confirm: the discharge destination feeds the prefecture's
+Why a discharge asks to confirm, naming her and the date: it frees her bed
+and closes her stay at once, and the dialog is one Enter away from its
+destination list. (A discharge entered by mistake can be undone by a manager
+on her record: store.stays.undo_discharge.)
+
+Why "other" asks to confirm as well: the discharge destination feeds the prefecture's
 statistics (DOMAIN.md), and "other" tells nobody anything; it should be rare,
 so choosing it is confirmed once more.
 
@@ -15,6 +20,7 @@ change (the stay closed, the bed free) to every page.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import Signal
@@ -22,7 +28,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from shelterdesk.core import codes
 from shelterdesk.core.dates import format_date
-from shelterdesk.core.validation import FieldError
+from shelterdesk.core.validation import FieldError, check_stay
 from shelterdesk.gui import changes
 from shelterdesk.gui.forms.ui_discharge import Ui_DischargeDialog
 from shelterdesk.gui.operations import check, run_action
@@ -48,6 +54,7 @@ class DischargeDialog(QDialog):
         # Internal lookup: the screen that opened this dialog audited the view.
         r = residents_repo.get_resident(self.db, stay.resident_id, audit_view=False)
         self.resident_id = r.id
+        self.who = r.display_name or _("resident no. {id}").format(id=r.id)
         room, bed = rooms.bed_label(self.db, stay.bed_id)
         self.ui.heading.setText(_("Discharge {name} — resident no. {rid}, stay no. {sid}").format(
             name=r.display_name or "—", rid=r.id, sid=stay_id))
@@ -88,7 +95,15 @@ class DischargeDialog(QDialog):
             _("“Other” should be rare: the statistics cannot count it. Is none of the listed "
               "destinations right? Record “Other” anyway?"))
 
+    def _confirm(self, when: date) -> bool:
+        return ask_yes_no(
+            self, _("Discharge"),
+            _("Discharge {name} on {date}? Her stay is closed and her bed becomes free.").format(
+                name=self.who, date=format_date(when)), default_yes=True)
+
     def _local_errors(self) -> list[FieldError]:
+        """What can be told before asking anything: a missing or impossible
+        date (before her arrival, in the future) and a missing destination."""
         errors: list[FieldError] = []
         if self.date.problem():
             errors.append(FieldError("discharged_on", self.date.problem()))
@@ -97,6 +112,11 @@ class DischargeDialog(QDialog):
         if not self.destination.currentData():
             errors.append(FieldError("discharge_destination",
                                      _("Discharge destination is required.")))
+        if not errors:
+            closed = replace(self.stay, discharged_on=self.date.value(),
+                             discharge_destination=self.destination.currentData(),
+                             discharge_note=self.note.toPlainText().strip())
+            errors = check_stay(closed)
         return errors
 
     def submit(self) -> bool:
@@ -104,6 +124,9 @@ class DischargeDialog(QDialog):
         dest = self.destination.currentData()
         if not errors and dest == "other" and not self._confirm_other():
             self.destination.setFocus()
+            return False
+        if not errors and not self._confirm(self.date.value()):
+            self.ok_button.setFocus()
             return False
         when = None if errors else self.date.value()  # value() raises on a bad date
         note = self.note.toPlainText().strip()

@@ -40,6 +40,7 @@ from shelterdesk.gui import changes
 from shelterdesk.gui.operations import failure_message
 from shelterdesk.gui.tasks import run_task
 from shelterdesk.gui.widgets.errors import error_label, set_error
+from shelterdesk.gui.widgets.screen_fit import fit_to_screen
 from shelterdesk.i18n import _, ngettext
 from shelterdesk.store import ledger_import
 from shelterdesk.store.errors import StoreError
@@ -70,7 +71,7 @@ class LedgerImportDialog(QDialog):
         self.summary: ledger_import.ImportSummary | None = None
         self._busy = False
         self.setWindowTitle(_("Import the Excel ledger"))
-        self.resize(820, 600)
+        fit_to_screen(self, 820, 600)
         lay = QVBoxLayout(self)
         intro = QLabel(_("Choose the ledger exported from Excel as CSV (UTF-8 or Excel's "
                          "\"CSV\"). Nothing is written until you press Import, and only when "

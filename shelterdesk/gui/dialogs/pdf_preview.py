@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from shelterdesk.gui.tasks import run_task
 from shelterdesk.gui.widgets.errors import error_label, set_error
+from shelterdesk.gui.widgets.screen_fit import fit_to_screen
 from shelterdesk.i18n import _
 from shelterdesk.reports.documents import document
 from shelterdesk.store.errors import OutputRefused
@@ -114,7 +115,7 @@ class PdfPreviewDialog(QDialog):
         self.lang = lang
         self.setWindowTitle(f"{_title(doc)} — " +
                             _("stay no. {id}").format(id=stay_id))
-        self.resize(820, 900)
+        fit_to_screen(self, 820, 900)
 
         self._bytes = QByteArray(bytes(result.data))
         self._buffer = QBuffer(self)

@@ -25,7 +25,8 @@ class Ui_MoveBedDialog(object):
     def setupUi(self, MoveBedDialog):
         if not MoveBedDialog.objectName():
             MoveBedDialog.setObjectName(u"MoveBedDialog")
-        MoveBedDialog.resize(280, 280)
+        MoveBedDialog.resize(520, 440)
+        MoveBedDialog.setMinimumSize(QSize(440, 360))
         self.outer = QVBoxLayout(MoveBedDialog)
         self.outer.setObjectName(u"outer")
         self.info = QLabel(MoveBedDialog)

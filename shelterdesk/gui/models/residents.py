@@ -13,6 +13,7 @@ from datetime import date
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
+from shelterdesk.core import codes
 from shelterdesk.core.dates import format_date
 from shelterdesk.core.models import ResidentRow
 from shelterdesk.gui.widgets.safety import SAFETY_ROLE, badge_text, safety_lines
@@ -35,6 +36,12 @@ COLUMNS = (
     ("children", N_("Children")),
 )
 COL_SAFETY, COL_NAME, COL_KANA, COL_AGE, COL_ROOM, COL_ADMITTED, COL_DAYS, COL_CHILDREN = range(8)
+#: Added in the "discharged" and "all" views: when she left and where to.
+DISCHARGE_COLUMNS = (
+    ("discharged", N_("Discharged")),
+    ("destination", N_("Destination")),
+)
+COL_DISCHARGED, COL_DESTINATION = len(COLUMNS), len(COLUMNS) + 1
 _NUMERIC = {COL_AGE, COL_DAYS, COL_CHILDREN}
 
 
@@ -107,12 +114,20 @@ class ResidentsModel(QAbstractTableModel):
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
 
+    def columns(self) -> tuple[tuple[str, str], ...]:
+        """The columns of the current view: the discharged and all views add
+        the discharge date and destination."""
+        if self.view == repo.VIEW_IN_RESIDENCE:
+            return COLUMNS
+        return COLUMNS + DISCHARGE_COLUMNS
+
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else len(self.columns())
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _(COLUMNS[section][1])
+            columns = self.columns()
+            return _(columns[section][1]) if 0 <= section < len(columns) else None
         return None
 
     def row_at(self, row: int) -> ResidentRow:
@@ -168,12 +183,18 @@ class ResidentsModel(QAbstractTableModel):
             return str(r.days) if r.admitted_on else ""
         if col == COL_CHILDREN:
             return str(r.children) if r.children else ""
+        if col == COL_DISCHARGED:
+            return format_date(r.discharged_on)
+        if col == COL_DESTINATION:
+            return codes.DISCHARGE_DESTINATION.label(r.discharge_destination) \
+                if r.discharged_on else ""
         return ""
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         """Sorting runs in SQL; the model asks for the first page again."""
-        if not 0 <= column < len(COLUMNS) or self._db is None:
+        columns = self.columns()
+        if not 0 <= column < len(columns) or self._db is None:
             return
-        self.sort_key = COLUMNS[column][0]
+        self.sort_key = columns[column][0]
         self.descending = order == Qt.SortOrder.DescendingOrder
         self.reload()

@@ -8,7 +8,14 @@ number, never by her legal name. Only administrators change the setting.
 
 Moving a resident moves her stay to another bed; her companion children
 belong to the stay and so move with her. Out-of-service rooms are shown greyed
-and offer no beds.
+and offer no beds. A family room is taken as a whole by one family
+(core.occupancy): its other beds are shown as her family's, not free. Everyone
+in residence without a bed yet ("no bed yet" at intake) is listed first, with
+"Assign a bed…".
+
+The board shows the danger level and a mark, never the danger note (the
+perpetrator's car, the station he knows): the board is left open where
+others pass; the note is on her record.
 
 The board refreshes itself from the change hub (gui/changes.py) when a bed, a
 stay or a setting changed or an import ran; its own move announces a BED
@@ -34,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shelterdesk.core import codes, occupancy
 from shelterdesk.gui import changes
 from shelterdesk.gui.forms.ui_move_bed import Ui_MoveBedDialog
 from shelterdesk.gui.operations import run_action
@@ -46,6 +54,9 @@ from shelterdesk.store import rooms, stays
 from shelterdesk.store import settings as settings_repo
 
 FREE_BG = QColor("#e3f4e1")
+FAMILY_BG = QColor("#eceff6")
+NO_BED_BG = QColor("#fff4d6")
+DANGER_FG = QColor("#b00020")
 OUT_OF_SERVICE_FG = QColor("#9a9a9a")
 ROLE_BED = Qt.ItemDataRole.UserRole
 ROLE_STAY = Qt.ItemDataRole.UserRole + 1
@@ -125,64 +136,101 @@ class BedBoard(QWidget):
         self.alias_toggle.setChecked(aliases)
         self.alias_toggle.blockSignals(False)
         board = rooms.bed_board(self.db)
+        waiting = rooms.without_bed(self.db)
         flags = {r.resident_id: r.safety for r in residents_repo.list_residents(
             self.db, residents_repo.VIEW_IN_RESIDENCE, limit=10000)}
         self.tree.clear()
-        room_item = None
-        last_room = None
         bold = QFont()
         bold.setBold(True)
+        if waiting:
+            group = self._group_item(_("No bed yet"), bold)
+            for w in waiting:
+                item = QTreeWidgetItem(["—"])
+                item.setData(COL_BED, ROLE_STAY, w.stay_id)
+                item.setData(COL_BED, ROLE_RESIDENT, w.resident_id)
+                self._show_occupant(item, w, aliases, flags.get(w.resident_id))
+                item.setText(COL_STATUS, _("no bed yet: assign a bed"))
+                for c in range(5):
+                    item.setBackground(c, QBrush(NO_BED_BG))
+                group.addChild(item)
+        room_item = None
+        last_room = None
         free = usable = occupied = 0
         for b in board:
             if b.room_id != last_room:
                 last_room = b.room_id
                 kind = _("family room") if b.family_room else _("single room")
                 text = _("Room {room} ({kind})").format(room=b.room, kind=kind)
-                room_item = QTreeWidgetItem([text])
-                room_item.setFirstColumnSpanned(True)
-                room_item.setFont(COL_BED, bold)
-                room_item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                room_item = self._group_item(text, bold)
                 if b.out_of_service:
                     room_item.setText(COL_BED, text + " — " + _("out of service"))
                     room_item.setForeground(COL_BED, QBrush(OUT_OF_SERVICE_FG))
-                self.tree.addTopLevelItem(room_item)
             item = QTreeWidgetItem([_("Bed {bed}").format(bed=b.bed)])
             item.setData(COL_BED, ROLE_BED, b.bed_id)
             item.setData(COL_BED, ROLE_STAY, b.stay_id)
             item.setData(COL_BED, ROLE_RESIDENT, b.resident_id)
-            if b.out_of_service:
+            if b.state == occupancy.OUT_OF_SERVICE:
                 item.setText(COL_STATUS, _("out of service"))
                 for c in range(5):
                     item.setForeground(c, QBrush(OUT_OF_SERVICE_FG))
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            elif b.stay_id is None:
+            elif b.state == occupancy.FREE:
                 free += 1
                 usable += 1
                 item.setText(COL_STATUS, _("free"))
                 for c in range(5):
                     item.setBackground(c, QBrush(FREE_BG))
+            elif b.state == occupancy.FAMILY:
+                usable += 1
+                item.setText(COL_STATUS, _("her family (bed {bed})").format(bed=b.family_bed))
+                item.setToolTip(COL_STATUS, _("A family room is taken as a whole by one "
+                                              "family: her children sleep in its other beds."))
+                for c in range(5):
+                    item.setBackground(c, QBrush(FAMILY_BG))
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             else:
                 usable += 1
                 occupied += 1
-                item.setText(COL_OCCUPANT, self._occupant(b, aliases))
-                item.setText(COL_CHILDREN, str(b.children) if b.children else "")
-                item.setTextAlignment(COL_CHILDREN, Qt.AlignmentFlag.AlignCenter)
+                self._show_occupant(item, b, aliases, flags.get(b.resident_id))
                 item.setText(COL_STATUS, _("occupied"))
-                lines = safety_lines(flags[b.resident_id]) if b.resident_id in flags else []
-                if lines:
-                    item.setText(COL_SAFETY, "⚠ " + lines[0])
-                    item.setToolTip(COL_SAFETY, "\n".join(lines))
-                    item.setForeground(COL_SAFETY, QBrush(QColor("#b00020")))
             room_item.addChild(item)
         self.tree.expandAll()
         for c in range(5):
             self.tree.resizeColumnToContents(c)
-        self.summary.setText(ngettext("{free} bed free of {n}", "{free} beds free of {n}",
-                                      usable).format(free=free, n=usable)
-                             + " · " + _("{n} occupied").format(n=occupied))
+        summary = (ngettext("{free} bed free of {n}", "{free} beds free of {n}",
+                            usable).format(free=free, n=usable)
+                   + " · " + _("{n} occupied").format(n=occupied))
+        if waiting:
+            summary += " · " + _("{n} without a bed").format(n=len(waiting))
+        self.summary.setText(summary)
         if keep is None or not self.select_bed(keep):
             self._select_first_bed()
         self._update_buttons()
+
+    def _group_item(self, text: str, bold: QFont) -> QTreeWidgetItem:
+        item = QTreeWidgetItem([text])
+        item.setFirstColumnSpanned(True)
+        item.setFont(COL_BED, bold)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.tree.addTopLevelItem(item)
+        return item
+
+    def _show_occupant(self, item: QTreeWidgetItem, b, aliases: bool, flags) -> None:
+        """Her name (or alias), her children's count and the danger level with
+        a mark: never the danger note (see the module's docstring)."""
+        item.setText(COL_OCCUPANT, self._occupant(b, aliases))
+        item.setText(COL_CHILDREN, str(b.children) if b.children else "")
+        item.setTextAlignment(COL_CHILDREN, Qt.AlignmentFlag.AlignCenter)
+        lines = safety_lines(flags, note=False) if flags is not None else []
+        if not lines:
+            return
+        if flags.danger_level:
+            text = _("Danger: {level}").format(level=codes.DANGER_LEVEL.label(flags.danger_level))
+        else:
+            text = _("Caution")
+        item.setText(COL_SAFETY, "⚠ " + text)
+        item.setToolTip(COL_SAFETY, "\n".join([*lines, _("Details are on her record.")]))
+        item.setForeground(COL_SAFETY, QBrush(DANGER_FG))
 
     def _occupant(self, b: rooms.BedState, aliases: bool) -> str:
         if aliases:
@@ -191,10 +239,26 @@ class BedBoard(QWidget):
         return b.occupant_name or b.occupant_alias
 
     def _bed_items(self):
+        """The rows of beds (not those of residents without a bed)."""
+        for item in self._rows():
+            if item.data(COL_BED, ROLE_BED) is not None:
+                yield item
+
+    def _rows(self):
         for i in range(self.tree.topLevelItemCount()):
             room = self.tree.topLevelItem(i)
             for j in range(room.childCount()):
                 yield room.child(j)
+
+    def without_bed_rows(self) -> list[QTreeWidgetItem]:
+        return [item for item in self._rows() if item.data(COL_BED, ROLE_BED) is None]
+
+    def select_stay(self, stay_id: int) -> bool:
+        for item in self._rows():
+            if item.data(COL_BED, ROLE_STAY) == stay_id:
+                self.tree.setCurrentItem(item)
+                return True
+        return False
 
     def occupant_text(self, bed_id: int) -> str:
         for item in self._bed_items():
@@ -230,6 +294,8 @@ class BedBoard(QWidget):
 
     def _update_buttons(self, *_args) -> None:
         occupied = self._selected(ROLE_STAY) is not None
+        waiting = occupied and self._selected(ROLE_BED) is None
+        self.move_button.setText(_("Assign a bed…") if waiting else _("Move to another bed…"))
         self.move_button.setEnabled(occupied)
         self.open_button.setEnabled(occupied)
 
@@ -278,8 +344,12 @@ class MoveBedDialog(QDialog):
         self.resident_id = s.resident_id
         room, bed = rooms.bed_label(session.db, s.bed_id)
         n = len(s.child_ids)
-        text = _("Stay no. {id}, now in room {room}, bed {bed}.").format(
-            id=stay_id, room=room or "—", bed=bed or "—")
+        if room:
+            text = _("Stay no. {id}, now in room {room}, bed {bed}.").format(
+                id=stay_id, room=room, bed=bed)
+        else:
+            text = _("Stay no. {id}, no bed yet.").format(id=stay_id)
+            self.setWindowTitle(_("Assign a bed"))
         if n:
             text += " " + ngettext("Her child moves with her.",
                                    "Her {n} children move with her.", n).format(n=n)

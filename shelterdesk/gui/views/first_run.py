@@ -12,8 +12,9 @@ from __future__ import annotations
 import string
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -37,9 +38,11 @@ from shelterdesk.gui import style
 from shelterdesk.gui.dialogs.recovery import RecoveryCodeDialog
 from shelterdesk.gui.operations import failure_message, show_failure
 from shelterdesk.gui.tasks import run_task
+from shelterdesk.gui.widgets.buttons import enter_presses_buttons
 from shelterdesk.gui.widgets.errors import FieldErrors, show_field_errors
 from shelterdesk.gui.widgets.errors import error_label as _error_label
 from shelterdesk.gui.widgets.passwords import password_field, password_mismatch
+from shelterdesk.gui.widgets.screen_fit import fit_to_screen
 from shelterdesk.i18n import _
 from shelterdesk.store import accounts as accounts_repo
 from shelterdesk.store import facility as facility_repo
@@ -101,7 +104,19 @@ class FirstRunScreen(QWidget):
         self.pages.addWidget(self._build_create())
         self.pages.addWidget(self._build_demo())
         self._show_path()
-        self.resize(760, 720)
+        fit_to_screen(self, 760, 720)
+        # Keyboard: the first choice has the focus (not "Choose another file…",
+        # which comes after the pages in Tab order); Enter presses a focused
+        # button; a page shown puts the cursor in its first field.
+        QWidget.setTabOrder(self.demo_choice, self.change_path)
+        enter_presses_buttons(self)
+        self.pages.currentChanged.connect(self._page_shown)
+        self.create_choice.setFocus()
+
+    def _page_shown(self, index: int) -> None:
+        first = {0: self.create_choice, 1: self.facility_name, 2: self.demo_button}.get(index)
+        if first is not None:
+            first.setFocus()
 
     # -- pages -----------------------------------------------------------------
     def _build_choice(self) -> QWidget:
@@ -169,10 +184,12 @@ class FirstRunScreen(QWidget):
         self.rooms.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.rooms.verticalHeader().hide()
         self.rooms.setMinimumHeight(160)
+        self.rooms.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
+        self.rooms.installEventFilter(self)
         rl.addWidget(self.rooms)
         buttons = QHBoxLayout()
         add = QPushButton(_("Add a room"), rooms)
-        add.clicked.connect(lambda: self.add_room_row())
+        add.clicked.connect(self.add_room_and_edit)
         remove = QPushButton(_("Remove the selected room"), rooms)
         remove.clicked.connect(self._remove_room_row)
         buttons.addWidget(add)
@@ -196,10 +213,12 @@ class FirstRunScreen(QWidget):
         form.addRow("", self.errors.add("display_name", _error_label(adm), self.admin_name))
         self.password = password_field(adm)
         form.addRow(_("Password"), self.password)
+        self.password.returnPressed.connect(lambda: self.password2.setFocus())
         form.addRow("", self.errors.add("password", _error_label(adm), self.password))
         self.password2 = password_field(adm)
         form.addRow(_("Repeat the password"), self.password2)
         form.addRow("", self.errors.add("password2", _error_label(adm), self.password2))
+        self.password2.returnPressed.connect(self.create_facility)
         lay.addWidget(adm)
 
         self.general_error = _error_label(page)
@@ -280,6 +299,29 @@ class FirstRunScreen(QWidget):
         check.setCheckState(Qt.CheckState.Checked if family else Qt.CheckState.Unchecked)
         self.rooms.setItem(r, 1, check)
         self.rooms.setItem(r, 2, QTableWidgetItem(beds))
+
+    def add_room_and_edit(self) -> None:
+        """"Add a room": a new line with the cursor in its name."""
+        self.add_room_row()
+        row = self.rooms.rowCount() - 1
+        self.rooms.setCurrentCell(row, 0)
+        self.rooms.setFocus()
+        self.rooms.editItem(self.rooms.item(row, 0))
+
+    def eventFilter(self, obj, event) -> bool:
+        """Space in the rooms table ticks the family-room box of the line the
+        cursor is on (never another line's)."""
+        if obj is self.rooms and event.type() == QEvent.Type.KeyPress \
+                and event.key() == Qt.Key.Key_Space and self.rooms.state() != \
+                QAbstractItemView.State.EditingState:
+            row = self.rooms.currentRow()
+            item = self.rooms.item(row, 1) if row >= 0 else None
+            if item is not None:
+                on = item.checkState() == Qt.CheckState.Checked
+                item.setCheckState(Qt.CheckState.Unchecked if on else Qt.CheckState.Checked)
+                self.rooms.setCurrentCell(row, 1)
+            return True
+        return super().eventFilter(obj, event)
 
     def _remove_room_row(self) -> None:
         row = self.rooms.currentRow()

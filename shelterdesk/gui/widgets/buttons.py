@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QWidget
 
 from shelterdesk.i18n import _
 
@@ -24,3 +24,12 @@ def action_row(dialog: QDialog, text: str, action: Callable) -> tuple[QHBoxLayou
     row.addWidget(button)
     row.addWidget(cancel)
     return row, button
+
+
+def enter_presses_buttons(container: QWidget) -> None:
+    """Enter on a focused button clicks it, as Space does, on a page that is
+    not a dialog (the first-run screen, her record). Outside a QDialog a
+    QPushButton is not "auto default" and ignores Enter; people who move
+    with Tab press Enter. Call once the page's buttons exist."""
+    for button in container.findChildren(QPushButton):
+        button.setAutoDefault(True)

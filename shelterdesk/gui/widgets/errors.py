@@ -15,7 +15,18 @@ hold returned so the caller can show them in a general line — never dropped.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from shelterdesk.core.validation import FieldError
 from shelterdesk.gui.widgets.date_edit import DateEdit
@@ -45,7 +56,11 @@ class FieldErrors:
         self.fields: dict[str, tuple[QWidget | None, QLabel]] = {}
 
     def add(self, name: str, label: QLabel, widget: QWidget | None = None) -> QLabel:
+        """Register ``label`` as ``name``'s error line. Once the person edits
+        ``widget``, its message is stale and is cleared (the next check says
+        again what is still wrong)."""
         self.fields[name] = (widget, label)
+        _clear_when_edited(widget, label)
         return label
 
     def clear_errors(self) -> None:
@@ -77,6 +92,23 @@ class FieldErrors:
     def error_text(self, name: str) -> str:
         label = self.fields[name][1]
         return label.text() if not label.isHidden() else ""
+
+
+def _clear_when_edited(widget: QWidget | None, label: QLabel) -> None:
+    """Signals a person's edit emits (not a program's setText)."""
+    clear = lambda *_a: set_error(label, "")  # noqa: E731
+    if isinstance(widget, QLineEdit):
+        widget.textEdited.connect(clear)
+    elif isinstance(widget, QComboBox):
+        widget.activated.connect(clear)
+        if widget.isEditable() and widget.lineEdit() is not None:
+            widget.lineEdit().textEdited.connect(clear)
+    elif isinstance(widget, QAbstractSpinBox):
+        widget.editingFinished.connect(clear)
+    elif isinstance(widget, QPlainTextEdit):
+        widget.textChanged.connect(lambda: widget.hasFocus() and set_error(label, ""))
+    elif isinstance(widget, QAbstractButton):
+        widget.clicked.connect(clear)
 
 
 class ErrorForm(QFormLayout):

@@ -3,6 +3,7 @@ with the same labels (the code list in DOMAIN.md is the single source)."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QWidget
 
 from shelterdesk.core.codes import CodeList
@@ -65,3 +66,45 @@ def set_combo(box: QComboBox, value) -> bool:
 
 def code_checkboxes(codelist: CodeList, parent: QWidget | None = None) -> dict[str, QCheckBox]:
     return {c.code: QCheckBox(c.display(), parent) for c in codelist}
+
+
+class NationalityBox(QComboBox):
+    """Nationality: a country chosen from the list (names in the screen's
+    language, the common ones first) or typed freely (stateless, an old
+    free-text value). ``value()`` is what to store: the country code, or the
+    text as typed (core.countries)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        from PySide6.QtWidgets import QCompleter
+
+        from shelterdesk.core import countries
+        from shelterdesk.i18n import current_language
+
+        super().__init__(parent)
+        self._lang = current_language()
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.setMaxVisibleItems(15)
+        self.addItem("", "")
+        for code, name in countries.countries(self._lang):
+            self.addItem(name, code)
+        self.lineEdit().setPlaceholderText(_("choose a country, or type"))
+        completer = self.completer() or QCompleter(self)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.setCompleter(completer)
+
+    def set_value(self, value: str) -> None:
+        from shelterdesk.core import countries
+
+        i = self.findData(value) if countries.is_country_code(value) else -1
+        if i >= 0:
+            self.setCurrentIndex(i)
+        else:
+            self.setCurrentIndex(0)
+            self.setEditText(value or "")
+
+    def value(self) -> str:
+        from shelterdesk.core import countries
+
+        return countries.nationality_code(self.currentText(), self._lang)

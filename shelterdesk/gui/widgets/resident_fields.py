@@ -28,6 +28,7 @@ from shelterdesk.gui.widgets.date_edit import DateEdit
 from shelterdesk.gui.widgets.errors import ErrorForm
 from shelterdesk.gui.widgets.pickers import (
     OTHER_LANGUAGE,
+    NationalityBox,
     code_checkboxes,
     code_combo,
     language_combo,
@@ -61,6 +62,7 @@ class ResidentFields:
         self.interpreter: QCheckBox | None = None
         self.pregnant: QCheckBox | None = None
         self.health_notes: QPlainTextEdit | None = None
+        self.nationality: NationalityBox | None = None
 
     # -- rows, in the caller's order ---------------------------------------------
     def add_names(self) -> None:
@@ -86,6 +88,11 @@ class ResidentFields:
         self.form.add_field("language", _("Language"), self.language, extra=self.language_other)
         self.interpreter = QCheckBox(_("Needs an interpreter"))
         self.form.add_field("interpreter_needed", "", self.interpreter)
+
+    def add_nationality(self) -> None:
+        """A country from the list (names, never codes) or free text."""
+        self.nationality = NationalityBox()
+        self.form.add_field("nationality", _("Nationality"), self.nationality)
 
     def add_text(self, rows) -> None:
         """Plain text rows: ``(field name, label)`` pairs."""
@@ -114,6 +121,8 @@ class ResidentFields:
         self.estimated_age.setText("" if r.estimated_age is None else str(r.estimated_age))
         self.set_language(r.language, clear_other=clear_other)
         self.interpreter.setChecked(r.interpreter_needed)
+        if self.nationality is not None:
+            self.nationality.set_value(r.nationality)
         if self.pregnant is not None:
             self.pregnant.setChecked(r.pregnant)
             self.health_notes.setPlainText(r.health_notes)
@@ -140,6 +149,8 @@ class ResidentFields:
         r.language = (self.language_other.text().strip() or OTHER_LANGUAGE) \
             if lang == OTHER_LANGUAGE else lang
         r.interpreter_needed = self.interpreter.isChecked()
+        if self.nationality is not None:
+            r.nationality = self.nationality.value()
         if self.pregnant is not None:
             r.pregnant = self.pregnant.isChecked()
             r.health_notes = self.health_notes.toPlainText().strip()
@@ -247,6 +258,11 @@ class ChildFields:
         self.form.add_field("birth_date", _("Date of birth"), self.birth_date)
         self.sex = code_combo(codes.SEX, _("— not recorded —"))
         self.form.add_field("sex", _("Sex"), self.sex)
+
+    def add_nationality(self) -> None:
+        """A country from the list (names, never codes) or free text."""
+        self.nationality = NationalityBox()
+        self.form.add_field("nationality", _("Nationality"), self.nationality)
 
     def add_text(self, rows) -> None:
         """Plain text rows: ``(field name, label)`` pairs."""

@@ -16,13 +16,15 @@ from shelterdesk.core.models import SafetyFlags
 from shelterdesk.i18n import _
 
 
-def safety_lines(flags: SafetyFlags) -> list[str]:
-    """The flags as short sentences for a person, most urgent first."""
+def safety_lines(flags: SafetyFlags, *, note: bool = True) -> list[str]:
+    """The flags as short sentences for a person, most urgent first.
+    ``note=False`` leaves out the danger note (what the perpetrator drives,
+    where he waits): screens others can glance at show only the level."""
     lines = []
     if flags.danger_level:
         text = _("Perpetrator danger: {level}").format(
             level=codes.DANGER_LEVEL.label(flags.danger_level))
-        if flags.danger_warning.strip():
+        if note and flags.danger_warning.strip():
             text += " — " + flags.danger_warning.strip()
         lines.append(text)
     if flags.whereabouts_secret:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from intake_helpers import admit_sample
 from PySide6.QtWidgets import QApplication
 
 from shelterdesk.core.models import Resident, Stay
@@ -161,3 +162,15 @@ def test_delete_removes_the_selected_child_and_consent(qtbot, wizard):
     safety.consents_list.setFocus()
     QTest.keyClick(safety.consents_list, Qt.Key.Key_Delete)
     assert safety.consents_list.count() == 0 and safety.consents == []
+
+
+def test_the_room_page_does_not_offer_a_family_room_another_family_holds(qtbot, session):
+    """201 is one family's once she is in bed A: the next mother is offered
+    the single rooms, not 201-B."""
+    admit_sample(session.db, room="201", bed="A", children=2)
+    w = IntakeWizard(session)
+    qtbot.addWidget(w)
+    w.room_page.load_beds(child_count=2)
+    offered = [w.room_page.beds_list.item(i).text()
+               for i in range(1, w.room_page.beds_list.count())]
+    assert offered == ["Room 101, bed A (single room)", "Room 102, bed A (single room)"]

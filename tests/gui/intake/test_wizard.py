@@ -293,6 +293,10 @@ def test_readmission_same_person_adds_a_stay_to_her_record(qtbot, session):
     type_text("昭和63年8月8日")
     qtbot.waitUntil(lambda: w.essentials_page.readmission.isVisible())
     assert f"resident no. {rid}" in w.essentials_page.readmission.label.text()
+    # One sentence: when her last stay began and ended.
+    from shelterdesk.core.dates import format_date
+    assert (f"her last stay ran from {format_date(date(2025, 1, 10))} to "
+            f"{format_date(date(2025, 3, 1))}") in w.essentials_page.readmission.label.text()
     # Undecided: cannot go on, never merged silently.
     enter()
     assert w.current_page() is w.essentials_page

@@ -30,8 +30,7 @@ TIME_RE = re.compile(r"^\s*(\d{1,2})[:：](\d{2})\s*$")
 #: looking for an earlier resident.
 MATCH_DELAY_MS = 250
 
-RESIDENT_TEXT_FIELDS = ("family_name", "given_name", "family_kana", "given_kana", "alias",
-                        "nationality")
+RESIDENT_TEXT_FIELDS = ("family_name", "given_name", "family_kana", "given_kana", "alias")
 
 
 class EssentialsPage(IntakePage):
@@ -71,7 +70,7 @@ class EssentialsPage(IntakePage):
         self.language.currentIndexChanged.connect(
             lambda _i: self.language_other.setEnabled(
                 self.language.currentData() == OTHER_LANGUAGE))
-        self.resident_fields.add_text((("nationality", _("Nationality")),))
+        self.resident_fields.add_nationality()
         layout.addLayout(form)
         layout.addStretch(1)
         self._set_defaults()
@@ -117,7 +116,8 @@ class EssentialsPage(IntakePage):
     # -- draft ------------------------------------------------------------------------------
     def draft(self) -> dict:
         return {
-            "fields": {n: self.text_fields[n].text() for n in RESIDENT_TEXT_FIELDS},
+            "fields": {n: self.text_fields[n].text() for n in RESIDENT_TEXT_FIELDS}
+            | {"nationality": self.resident_fields.nationality.value()},
             "birth_date": self.birth_date.text(),
             "estimated_age": self.estimated_age.text(),
             "arrival_date": self.arrival_date.text(),
@@ -134,6 +134,7 @@ class EssentialsPage(IntakePage):
     def fill(self, draft: dict) -> None:
         for n in RESIDENT_TEXT_FIELDS:
             self.text_fields[n].setText(draft.get("fields", {}).get(n, ""))
+        self.resident_fields.nationality.set_value(draft.get("fields", {}).get("nationality", ""))
         self.birth_date.setText(draft.get("birth_date", ""))
         self.estimated_age.setText(draft.get("estimated_age", ""))
         self.arrival_date.setText(draft.get("arrival_date", ""))
@@ -154,6 +155,7 @@ class EssentialsPage(IntakePage):
         self._match_timer.stop()
         for edit in self.text_fields.values():
             edit.clear()
+        self.resident_fields.nationality.set_value("")
         self.birth_date.clear()
         self.estimated_age.clear()
         self.language_other.clear()

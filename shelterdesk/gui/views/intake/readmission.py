@@ -109,10 +109,11 @@ class ReadmissionBanner(QFrame):
             return
         m = undecided[0]
         stay_text = _("no earlier stay")
-        if m.last_admitted:
+        if m.last_admitted and m.last_discharged:
+            stay_text = _("her last stay ran from {a} to {d}").format(
+                a=format_date(m.last_admitted), d=format_date(m.last_discharged))
+        elif m.last_admitted:
             stay_text = _("last admitted {a}").format(a=format_date(m.last_admitted))
-            if m.last_discharged:
-                stay_text += ", " + _("discharged {d}").format(d=format_date(m.last_discharged))
         self.label.setText(_(
             "She may have stayed here before: resident no. {id}, {name} ({kana}), born {birth}, "
             "{stays}. Is this the same person?").format(

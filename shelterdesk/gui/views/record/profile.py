@@ -29,7 +29,8 @@ class ProfileTab(DetailsPart):
         self.age_label = QLabel()  # her age today, from the date or the estimate
         fields.add_birth(extra=self.age_label)
         fields.add_language()
-        fields.add_text((("nationality", _("Nationality")), ("safe_phone", _("Safe phone")),
+        fields.add_nationality()
+        fields.add_text((("safe_phone", _("Safe phone")),
                          ("registered_municipality",
                           _("Municipality of residence registration (municipality only)")),
                          ("disability_certificate", _("Disability certificate")),

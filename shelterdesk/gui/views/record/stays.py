@@ -56,7 +56,7 @@ class StaysTab(RecordTab):
         db = self.record.db
         rows = []
         for s in self.record.stays:
-            room, bed = rooms.bed_label(db, s.bed_id) if s.discharged_on is None else ("", "")
+            room, bed = rooms.bed_label(db, s.bed_id)  # a closed stay keeps its last bed
             rows.append([str(s.id), s.admitted_at.strftime("%Y/%m/%d %H:%M"),
                          f"{room}-{bed}" if room else "",
                          codes.ADMISSION_TYPE.label(s.admission_type),

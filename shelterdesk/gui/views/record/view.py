@@ -29,14 +29,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shelterdesk.core.dates import format_date
 from shelterdesk.gui import changes
+from shelterdesk.gui.operations import run_action
 from shelterdesk.gui.views.record import tabs as tab_list
 from shelterdesk.gui.views.record.base import RecordTab
 from shelterdesk.gui.views.record.state import RecordState
+from shelterdesk.gui.widgets.buttons import enter_presses_buttons
 from shelterdesk.gui.widgets.errors import error_label
 from shelterdesk.gui.widgets.pickers import language_combo, set_combo, sheet_language
+from shelterdesk.gui.widgets.questions import ask_yes_no
 from shelterdesk.gui.widgets.safety_banner import SafetyBanner
 from shelterdesk.i18n import _
+from shelterdesk.store import rooms
+from shelterdesk.store import stays as stays_repo
 
 
 def _scroll(inner: QWidget) -> QScrollArea:
@@ -84,11 +90,16 @@ class RecordView(QWidget):
         self.print_intake_button = QPushButton(_("Print intake sheet…"))
         self.consent_language = language_combo(with_other=False)
         self.print_consent_button = QPushButton(_("Print consent sheet…"))
+        self.undo_discharge_button = QPushButton(_("Undo discharge…"))
+        self.undo_discharge_button.setToolTip(_("For a discharge entered by mistake "
+                                                "(managers and administrators)."))
         self.discharge_button.clicked.connect(self.discharge_open_stay)
+        self.undo_discharge_button.clicked.connect(self.undo_discharge)
         self.move_button.clicked.connect(self.move_bed)
         self.print_intake_button.clicked.connect(lambda: self.print_document("intake"))
         self.print_consent_button.clicked.connect(lambda: self.print_document("consent"))
-        for button in (self.discharge_button, self.move_button, self.print_intake_button):
+        for button in (self.discharge_button, self.undo_discharge_button, self.move_button,
+                       self.print_intake_button):
             actions.addWidget(button)
         actions.addWidget(self.consent_language)
         actions.addWidget(self.print_consent_button)
@@ -106,6 +117,7 @@ class RecordView(QWidget):
             self.tabs.addTab(area, _(entry.title))
             self.record_tabs.append(tab)
         outer.addWidget(self.tabs, 1)
+        enter_presses_buttons(self)  # Enter on a focused button, as Space
         changes.hub().changed.connect(self.on_change)
         if resident_id is not None:
             self.open_resident(resident_id)
@@ -163,6 +175,7 @@ class RecordView(QWidget):
         self.missing_label.setVisible(bool(items))
         open_stay = record.open_stay()
         self.discharge_button.setEnabled(open_stay is not None)
+        self.undo_discharge_button.setVisible(self._may_undo_discharge())
         self.move_button.setEnabled(open_stay is not None)
         has_stay = bool(record.stays)
         self.print_intake_button.setEnabled(has_stay)
@@ -184,6 +197,37 @@ class RecordView(QWidget):
         """The dialog announced the change (the record reloads from the hub);
         the stay's end is passed on for the features that follow a discharge."""
         self.discharged.emit(stay_id)
+
+    def _may_undo_discharge(self) -> bool:
+        account = self.session.account
+        stays = self.record.stays
+        return (account is not None and bool(account.roles & {"manager", "admin"})
+                and bool(stays) and stays[0].discharged_on is not None)
+
+    def undo_discharge(self) -> bool:
+        """Reopen her most recent stay (a manager's action, audited by the
+        store): into her old bed when the occupancy rule still leaves it free,
+        otherwise without a bed, and the bed is then chosen at once."""
+        if not self._may_undo_discharge():
+            return False
+        stay = self.record.stays[0]
+        who = self.record.resident.display_name or "—"
+        if not ask_yes_no(self, _("Undo discharge"),
+                          _("Undo the discharge of {name} on {date} and reopen stay no. {id}?")
+                          .format(name=who, date=format_date(stay.discharged_on), id=stay.id)):
+            return False
+        bed = None
+        if stay.bed_id is not None and rooms.bed_refusal(self.db, stay.bed_id, stay.id):
+            if not ask_yes_no(self, _("Undo discharge"),
+                              _("Her bed is no longer free. Reopen the stay without a bed and "
+                                "choose another bed now?"), default_yes=True):
+                return False
+            bed = -1
+        change = changes.change(changes.STAY, changes.BED, resident_id=stay.resident_id,
+                                stay_id=stay.id)
+        done = (lambda _r: self.move_bed()) if bed == -1 else None
+        return run_action(self, lambda: stays_repo.undo_discharge(self.session, stay.id, bed),
+                          general=self.action_error, changed=change, done=done)
 
     def move_bed(self) -> None:
         s = self.record.open_stay()
