@@ -92,6 +92,7 @@ def _daily_chart(r: rf.MonthlyReport, width: float, height: float = 52 * mm) -> 
     font = fonts.chain("regular", "ja").primary
     o = r.occupancy
     d = Drawing(width, height)
+    d.initialFontName = font  # the renderer's first font: never the unembedded Helvetica
     bc = VerticalBarChart()
     bc.x, bc.y, bc.width, bc.height = 28, 18, width - 48, height - 34
     bc.data = [o.residents_by_day]
@@ -107,6 +108,7 @@ def _daily_chart(r: rf.MonthlyReport, width: float, height: float = 52 * mm) -> 
                                      for day in o.period.each_day()]
     bc.categoryAxis.labels.fontName = font
     bc.categoryAxis.labels.fontSize = 7
+    bc.barLabels.fontName = font
     bc.bars[0].fillColor = colors.HexColor("#7A9CC6")
     bc.bars[0].strokeColor = None
     bc.barSpacing = 0.5
@@ -120,6 +122,9 @@ def _daily_chart(r: rf.MonthlyReport, width: float, height: float = 52 * mm) -> 
     lp.xValueAxis.visible = False
     lp.yValueAxis.valueMin, lp.yValueAxis.valueMax = 0, bc.valueAxis.valueMax
     lp.yValueAxis.visible = False
+    for axis in (lp.xValueAxis, lp.yValueAxis):
+        axis.labels.fontName = font  # invisible, but never ReportLab's unembedded Helvetica
+    lp.lineLabels.fontName = font
     lp.lines[0].strokeColor = colors.HexColor("#C00000")
     lp.lines[0].strokeWidth = 1.2
     d.add(lp)
