@@ -114,7 +114,7 @@ def test_fiscal_year_csv_and_suppression(filled, tmp_path, monkeypatch, capsys):
 def test_pdfs_text_and_fonts(filled, tmp_path, monkeypatch, capsys):
     for kind, period in (("monthly", ("--month", "2022-06")), ("fiscal-year", ("--fy", "2022"))):
         out = tmp_path / f"{kind}.pdf"
-        code, stdout, err = run(monkeypatch, capsys, "report", kind, "--db", str(filled),
+        code, _out, err = run(monkeypatch, capsys, "report", kind, "--db", str(filled),
                                 "--user", "admin", *period, "--format", "pdf", "--out",
                                 str(out))
         assert code == 0, err
