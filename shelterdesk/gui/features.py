@@ -117,6 +117,11 @@ def _reports(session: Session, window: MainWindow) -> QWidget:
     return ReportsPage(session, window.stack)
 
 
+def _audit_log(session: Session, window: MainWindow) -> QWidget:
+    from shelterdesk.gui.views.audit_log import AuditLogPage
+    return AuditLogPage(session, window.stack)
+
+
 # -- menu actions ----------------------------------------------------------------------------
 def _change_password(window: MainWindow) -> None:
     from shelterdesk.gui.dialogs.accounts import ChangeOwnPasswordDialog
@@ -147,6 +152,7 @@ FEATURES: tuple[Feature, ...] = (
     # managers:    Feature("reports", N_("Reports"), MANAGEMENT, ...),
     #              Feature("audit", N_("Audit log"), MANAGEMENT, ...)
     Feature("reports", N_("Reports"), MANAGEMENT, _reports),
+    Feature("audit", N_("Audit log"), MANAGEMENT, _audit_log),
     Feature("accounts", N_("Staff accounts"), ADMINISTRATION, _accounts, actions=(
         Action("accounts", N_("Staff accounts…"), lambda w: w.show_page("accounts"),
                ADMINISTRATION),)),
