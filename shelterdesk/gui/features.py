@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
-from shelterdesk.core.codes import ADMINISTRATION, EVERYONE
+from shelterdesk.core.codes import ADMINISTRATION, EVERYONE, MANAGEMENT
 from shelterdesk.i18n import N_
 from shelterdesk.store.ledger_import import IMPORT_ROLES
 
@@ -112,6 +112,16 @@ def _accounts(session: Session, window: MainWindow) -> QWidget:
     return AccountsPanel(session, window.stack, ask=window.ask)
 
 
+def _reports(session: Session, window: MainWindow) -> QWidget:
+    from shelterdesk.gui.views.reports import ReportsPage
+    return ReportsPage(session, window.stack)
+
+
+def _audit_log(session: Session, window: MainWindow) -> QWidget:
+    from shelterdesk.gui.views.audit_log import AuditLogPage
+    return AuditLogPage(session, window.stack)
+
+
 # -- menu actions ----------------------------------------------------------------------------
 def _change_password(window: MainWindow) -> None:
     from shelterdesk.gui.dialogs.accounts import ChangeOwnPasswordDialog
@@ -141,6 +151,8 @@ FEATURES: tuple[Feature, ...] = (
     #              Feature("aftercare", N_("Aftercare"), CASEWORK, ...)
     # managers:    Feature("reports", N_("Reports"), MANAGEMENT, ...),
     #              Feature("audit", N_("Audit log"), MANAGEMENT, ...)
+    Feature("reports", N_("Reports"), MANAGEMENT, _reports),
+    Feature("audit", N_("Audit log"), MANAGEMENT, _audit_log),
     Feature("accounts", N_("Staff accounts"), ADMINISTRATION, _accounts, actions=(
         Action("accounts", N_("Staff accounts…"), lambda w: w.show_page("accounts"),
                ADMINISTRATION),)),

@@ -77,3 +77,52 @@ def document(key: str) -> Document:
         if d.key == key:
             return d
     raise ValueError(f"unknown document {key!r}")
+
+
+# -- the manager's reports (issue 11) --------------------------------------------------------
+# Not documents of a stay: a report is built for a period (a month or a fiscal
+# year) from counts, so it has its own list, its own ``shelterdesk report``
+# command and the Reports page. Managers and administrators only.
+
+def _monthly(db, request, lang: str, staff_name: str):
+    from shelterdesk.reports.occupancy_reports import build_monthly
+    from shelterdesk.store.statistics import monthly_report
+    return build_monthly(db, monthly_report(db, request.year, request.month,
+                                            suppress=request.suppress), staff_name)
+
+
+def _fiscal_year(db, request, lang: str, staff_name: str):
+    from shelterdesk.reports.occupancy_reports import build_fiscal_year
+    from shelterdesk.store.statistics import fiscal_year_report
+    return build_fiscal_year(db, fiscal_year_report(db, request.year,
+                                                    suppress=request.suppress), staff_name)
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """Which period a report covers: ``month`` None for a fiscal year (April
+    ``year`` – March ``year + 1``). ``suppress``: small-cell suppression."""
+    kind: str
+    year: int
+    month: int | None = None
+    suppress: bool = False
+
+    @property
+    def period_key(self) -> str:
+        """2022-06 or FY2022: audit details and file names (no names in either)."""
+        return f"{self.year:04d}-{self.month:02d}" if self.month else f"FY{self.year}"
+
+
+REPORT_ROLES: tuple[str, ...] = tuple(sorted(codes.MANAGEMENT))
+
+REPORTS: tuple[Document, ...] = (
+    Document("monthly", N_("Monthly occupancy summary"), _monthly, ("ja",), REPORT_ROLES),
+    Document("fiscal-year", N_("Fiscal-year statistics"), _fiscal_year, ("ja",), REPORT_ROLES),
+)
+
+
+def report(key: str) -> Document:
+    for d in REPORTS:
+        if d.key == key:
+            return d
+    raise ValueError(f"unknown report {key!r}")

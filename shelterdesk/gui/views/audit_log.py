@@ -1,0 +1,208 @@
+"""The audit log viewer (managers and administrators): filter by staff
+member, action, resident number and dates; verify the chain; save the
+filtered list as CSV.
+
+Every filter applied is itself audited (store/audit_log.open_view), and so is
+a chain check and a save. Rows carry ids and codes only (that is all the log
+holds), so the list shows no names but the staff member's.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shelterdesk.core import report_figures as rf
+from shelterdesk.gui.widgets.errors import error_label, set_error
+from shelterdesk.i18n import _
+from shelterdesk.store import audit_log
+from shelterdesk.store.errors import OutputRefused, StoreError
+from shelterdesk.store.files import disk_problem, write_output
+
+
+class AuditLogPage(QWidget):
+    def __init__(self, session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.rows: list = []
+        lay = QVBoxLayout(self)
+        title = QLabel(_("Audit log"))
+        title.setProperty("role", "title")
+        lay.addWidget(title)
+
+        row = QHBoxLayout()
+        self.staff = QComboBox()
+        self.staff.setAccessibleName(_("Staff member"))
+        self.action = QComboBox()
+        self.action.setAccessibleName(_("Action"))
+        self.resident = QLineEdit()
+        self.resident.setPlaceholderText(_("Resident no."))
+        self.resident.setAccessibleName(_("Resident no."))
+        self.resident.setMaximumWidth(110)
+        self.use_dates = QCheckBox(_("Dates"))
+        self.first = QDateEdit(QDate.currentDate().addMonths(-1))
+        self.last = QDateEdit(QDate.currentDate())
+        for d in (self.first, self.last):
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("yyyy-MM-dd")
+            d.setEnabled(False)
+        self.use_dates.toggled.connect(self.first.setEnabled)
+        self.use_dates.toggled.connect(self.last.setEnabled)
+        self.apply_button = QPushButton(_("Show"))
+        self.apply_button.setDefault(True)
+        self.apply_button.setAutoDefault(True)
+        for w in (QLabel(_("Staff member")), self.staff, QLabel(_("Action")), self.action,
+                  self.resident, self.use_dates, self.first, QLabel("–"), self.last):
+            row.addWidget(w)
+        row.addStretch(1)
+        row.addWidget(self.apply_button)
+        lay.addLayout(row)
+
+        self.table = QTableWidget(0, 6)
+        self.table.setHorizontalHeaderLabels([_("No."), _("When"), _("Staff member"),
+                                              _("Action"), _("Record"), _("Detail")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        lay.addWidget(self.table, 1)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        lay.addWidget(self.status)
+        self.error = error_label()
+        lay.addWidget(self.error)
+        buttons = QHBoxLayout()
+        self.more_button = QPushButton(_("Older rows"))
+        self.verify_button = QPushButton(_("Verify the chain"))
+        self.save_button = QPushButton(_("Save as CSV…"))
+        buttons.addWidget(self.more_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.verify_button)
+        buttons.addWidget(self.save_button)
+        lay.addLayout(buttons)
+
+        self.apply_button.clicked.connect(self.apply)
+        self.resident.returnPressed.connect(self.apply)
+        self.more_button.clicked.connect(self.more)
+        self.verify_button.clicked.connect(self.verify)
+        self.save_button.clicked.connect(self.save_as)
+        self._fill_choices()
+        self.apply()
+
+    def _fill_choices(self) -> None:
+        db = self.session.db
+        self.names = dict(audit_log.staff(db))
+        self.staff.addItem(_("Everyone"), None)
+        for aid, name in self.names.items():
+            self.staff.addItem(name, aid)
+        self.action.addItem(_("Every action"), "")
+        for a in audit_log.actions(db):
+            self.action.addItem(a, a)
+
+    def current_filter(self) -> audit_log.AuditFilter | None:
+        text = self.resident.text().strip()
+        if text and not text.isdigit():
+            set_error(self.error, _("Enter the resident's number (digits only)."))
+            return None
+        first = last = None
+        if self.use_dates.isChecked():
+            first, last = self.first.date().toPython(), self.last.date().toPython()
+            if last < first:
+                set_error(self.error, _("The last day is before the first."))
+                return None
+        return audit_log.AuditFilter(self.staff.currentData(), self.action.currentData() or "",
+                                     int(text) if text else None, first, last)
+
+    def apply(self) -> None:
+        f = self.current_filter()
+        if f is None:
+            return
+        set_error(self.error, "")
+        self.filter = f
+        try:
+            self.rows = audit_log.open_view(self.session, f)
+        except StoreError as e:
+            set_error(self.error, str(e))
+            return
+        self._show()
+
+    def more(self) -> None:
+        if not self.rows:
+            return
+        older = audit_log.entries(self.session.db, self.filter, before_id=self.rows[-1].id)
+        self.rows += older
+        self._show()
+
+    def _show(self) -> None:
+        self.table.setRowCount(len(self.rows))
+        for i, e in enumerate(self.rows):
+            values = [str(e.id), e.at.isoformat(sep=" "), self.names.get(e.account_id, "—")
+                      if e.account_id is not None else "—", e.action,
+                      f"{e.entity} {e.entity_id}" if e.entity_id is not None else e.entity,
+                      e.detail]
+            for j, v in enumerate(values):
+                self.table.setItem(i, j, QTableWidgetItem(v))
+        self.more_button.setEnabled(len(self.rows) >= audit_log.PAGE and
+                                    len(self.rows) % audit_log.PAGE == 0)
+        self.status.setText(_("{n} rows shown, newest first.").format(n=len(self.rows)))
+
+    def verify(self) -> list[str]:
+        problems = audit_log.verify(self.session)
+        if problems:
+            set_error(self.error, _("The audit log has been tampered with: {problems}").format(
+                problems="; ".join(problems[:5])))
+        else:
+            set_error(self.error, "")
+            self.status.setText(_("The audit chain is intact up to its recorded head."))
+        return problems
+
+    def save_as(self) -> bool:
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Save the audit log"), str(Path.home() / "audit-log.csv"),
+            _("CSV files (*.csv)"))
+        return bool(path) and self.save_to(Path(path))
+
+    def save_to(self, path: Path) -> bool:
+        if path.suffix.lower() != ".csv":
+            path = path.with_name(path.name + ".csv")
+        rows = [["番号", "日時", "職員", "操作", "対象", "対象番号", "詳細"]]
+        rows += [[e.id, e.at.isoformat(sep=" "), self.names.get(e.account_id, ""), e.action,
+                  e.entity, "" if e.entity_id is None else e.entity_id, e.detail]
+                 for e in self.rows]
+        try:
+            write_output(path, rf.csv_bytes(rows), force=True, protect=[self.session.db.path])
+        except OutputRefused as e:
+            set_error(self.error, str(e))
+            return False
+        except OSError as e:
+            problem = disk_problem(e, path.parent)
+            set_error(self.error, str(problem) if problem else _(
+                "The file could not be written: {reason}").format(
+                reason=e.strerror or e.__class__.__name__))
+            return False
+        self.session.db.audit("save", "audit", None, self.filter.detail())
+        set_error(self.error, "")
+        return True
+
+    def forget(self) -> None:
+        self.rows = []
+        self.table.setRowCount(0)
