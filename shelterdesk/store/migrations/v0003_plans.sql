@@ -9,6 +9,8 @@ CREATE INDEX milestone_goal ON milestone(goal_id);
 CREATE INDEX milestone_open_due ON milestone(target_on) WHERE status IN ('planned', 'in_progress');
 CREATE INDEX plan_review_plan ON plan_review(plan_id, reviewed_on);
 CREATE INDEX plan_next_review ON plan(next_review_on);
+-- "what changed since the last review" reads the audit rows of one plan
+CREATE INDEX IF NOT EXISTS audit_entity ON audit(entity, entity_id, id);
 
 CREATE TABLE plan_template (
     id         INTEGER PRIMARY KEY,
