@@ -146,12 +146,14 @@ def _goal_block(s, t, lang: str, goal: Goal, today: date, *, blank: bool) -> Kee
     head = s.p(_domain_label(t, lang, goal.domain), s.h2)
     goal_line = s.p(f"{t(GOAL)} {goal.goal}" if goal.goal else f"{t(GOAL)} " + "_" * 40,
                     s.body)
-    widths = [CONTENT_W * 0.42, 30 * mm, 30 * mm]
+    widths = [CONTENT_W * 0.35, 33 * mm, 30 * mm]
     widths.append(CONTENT_W - sum(widths))
     rows = [[s.p(t(c), s.label) for c in COLUMNS]]
     red_rows = []
     for m in goal.milestones:
         status = _status_label(t, lang, m.status)
+        if m.status == "dropped" and m.dropped_reason:
+            status += f": {m.dropped_reason}"
         if m.overdue(today):
             status += f" ({t(OVERDUE)})"
             red_rows.append(len(rows))

@@ -142,7 +142,7 @@ def _plans(db, rng: random.Random, today: date) -> None:
     with db.transaction():
         for n, (stay_id, admitted_text) in enumerate(open_stays):
             admitted = date.fromisoformat(admitted_text)
-            chosen = [items[0]] + rng.sample(items[1:], 3)
+            chosen = [items[0], *rng.sample(items[1:], 3)]
             pid = plans.start_plan(db, stay_id, [t.id for t in chosen], admitted,
                                    today + timedelta(days=rng.randint(1, 30)))
             plan = plans.get_plan(db, stay_id, audit_view=False)
