@@ -50,6 +50,7 @@ from shelterdesk.gui.views.record.state import RecordState
 from shelterdesk.gui.widgets.date_edit import DateEdit
 from shelterdesk.gui.widgets.errors import ErrorForm, error_label, set_error
 from shelterdesk.gui.widgets.pickers import code_combo, language_combo, set_combo, sheet_language
+from shelterdesk.gui.widgets.rows import roomy
 from shelterdesk.i18n import _
 from shelterdesk.store import plans as plans_repo
 
@@ -131,7 +132,7 @@ class PlanTab(RecordTab):
         top.addWidget(self.print_button)
         layout.addLayout(top)
 
-        self.tree = QTreeWidget()
+        self.tree = roomy(QTreeWidget())
         self.tree.setColumnCount(COLUMNS)
         self.tree.setHeaderLabels([_("Goal / milestone"), _("Target date"), _("Status"),
                                    _("Responsible"), _("Partner agency"), _("Note")])
