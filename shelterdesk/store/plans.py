@@ -86,7 +86,7 @@ def get_plan(db, stay_id: int, *, audit_view: bool = True) -> Plan | None:
                        "WHERE stay_id=?", (stay_id,))
     if row is None:
         if audit_view:
-            db.audit("view", "stay", stay_id, "plan=none")
+            record_view(db, stay_id)
         return None
     plan = Plan(id=row[0], stay_id=row[1], created_on=s2d(row[2]),
                 next_review_on=s2d(row[3]), note=row[4])
@@ -107,6 +107,16 @@ def get_plan(db, stay_id: int, *, audit_view: bool = True) -> Plan | None:
     if audit_view:
         db.audit("view", "plan", plan.id, f"stay={stay_id}")
     return plan
+
+
+def record_view(db, stay_id: int) -> None:
+    """Audit that a person looked at the plan of stay ``stay_id`` (the tab
+    reads the plan with the record and audits when it is shown)."""
+    pid = plan_id_of(db, stay_id)
+    if pid is None:
+        db.audit("view", "stay", stay_id, "plan=none")
+    else:
+        db.audit("view", "plan", pid, f"stay={stay_id}")
 
 
 def get_milestone(db, milestone_id: int) -> Milestone:

@@ -8,8 +8,9 @@ Why it is built this way:
 - Each button is one store call through ``run_action`` (one transaction);
   errors go beside the field; the change is announced as PLAN and the page
   reloads, so this tab never refills itself after a save.
-- Reading the plan for her record is an audited view, once per stay per
-  opening of the record; the reloads after an edit are not new views.
+- Looking at the plan is an audited view, once per stay per opening of the
+  record, when the tab is first shown (opening her record is its own view and
+  does not count as a look at the plan); reloads after an edit are not views.
 - A plan starts from the template of common goals (data in the database, see
   store.plans.template), chosen in a small dialog driven by the keyboard:
   Space ticks, Enter starts.
@@ -218,9 +219,7 @@ class PlanTab(RecordTab):
         self.stay_id = stay.id if stay else None
         self.plan = None
         if stay is not None:
-            first = stay.id not in self._viewed
-            self.plan = plans_repo.get_plan(record.db, stay.id, audit_view=first)
-            self._viewed.add(stay.id)
+            self.plan = plans_repo.get_plan(record.db, stay.id, audit_view=False)
         today = date.today()
         plan = self.plan
         self.heading.setText(_("Plan of stay no. {id}").format(id=self.stay_id)
@@ -254,6 +253,19 @@ class PlanTab(RecordTab):
                   self.review_note, self.review_button):
             w.setEnabled(self.may_write and has_plan)
         self.load_selected()
+        self._audit_if_shown()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self._audit_if_shown()
+
+    def _audit_if_shown(self) -> None:
+        stay_id = self.stay_id
+        if stay_id is None or stay_id in self._viewed or not self.isVisible() or \
+                not self.record.db.is_open:
+            return
+        self._viewed.add(stay_id)
+        plans_repo.record_view(self.record.db, stay_id)
 
     def _fill_summary(self, plan: Plan | None, today: date) -> None:
         if plan is None:
