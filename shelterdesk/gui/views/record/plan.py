@@ -255,7 +255,7 @@ class PlanTab(RecordTab):
         self.load_selected()
         self._audit_if_shown()
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         self._audit_if_shown()
 
