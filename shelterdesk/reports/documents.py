@@ -37,6 +37,15 @@ def _consent_sheet(db, stay_id: int, lang: str, staff_name: str):
     return build_consent_sheet(db, stay_id, lang)
 
 
+def _plan_sheet(db, stay_id: int, lang: str, staff_name: str):
+    from shelterdesk.reports.plan_sheet import build_plan_sheet
+    return build_plan_sheet(db, stay_id, lang)
+
+
+#: The independence plan is the caseworkers' document (DOMAIN.md).
+CASEWORK_ROLES: tuple[str, ...] = tuple(sorted(codes.CASEWORK))
+
+
 @dataclass(frozen=True)
 class Document:
     """One printable document of a stay. ``title`` is an English msgid (translate
@@ -69,6 +78,8 @@ DOCUMENTS: tuple[Document, ...] = (
     Document("intake", N_("Intake sheet"), _intake_sheet, ("ja",)),
     Document("consent", N_("House rules and consent sheet"), _consent_sheet,
              DOCUMENT_LANGUAGES),
+    Document("plan", N_("Independence support plan"), _plan_sheet, DOCUMENT_LANGUAGES,
+             CASEWORK_ROLES),
 )
 
 

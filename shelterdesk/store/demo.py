@@ -18,6 +18,7 @@ demo took to create, and the cost protects nothing here.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -120,6 +121,53 @@ def populate(db, today: date, seed: int = 7, days: int = 730) -> None:
                                flagged)
                     occupied[bed] = until
             day += timedelta(days=1)
+    _plans(db, rng, today)
+
+
+#: Partner agencies of the demo's milestones (fictitious).
+AGENCIES = ["さいたま市福祉事務所（デモ）", "ハローワーク（デモ）", "法テラス（デモ）", ""]
+
+
+def _plans(db, rng: random.Random, today: date) -> None:
+    """A plan for every stay in residence: goals in several domains from the
+    template, milestones in every status with dates around today (some
+    overdue), a responsible caseworker or manager, and a review for plans older
+    than three weeks. Through the store's own calls: the demo shows what the
+    program writes."""
+    from shelterdesk.core.plans import Review
+    from shelterdesk.store import plans
+
+    items = plans.template(db)
+    staff = [s.account_id for s in plans.responsible_staff(db)]
+    open_stays = db.query("SELECT id, admitted_on FROM stay WHERE discharged_on IS NULL "
+                          "ORDER BY id")
+    with db.transaction():
+        for n, (stay_id, admitted_text) in enumerate(open_stays):
+            admitted = date.fromisoformat(admitted_text)
+            chosen = [items[0], *rng.sample(items[1:], 3)]
+            pid = plans.start_plan(db, stay_id, [t.id for t in chosen], admitted,
+                                   today + timedelta(days=rng.randint(1, 30)))
+            plan = plans.get_plan(db, stay_id, audit_view=False)
+            for i, m in enumerate(plan.milestones()):
+                target = admitted + timedelta(days=7 + 12 * i + rng.randint(0, 10))
+                past = target < today
+                kind = (i + n) % 6
+                if kind == 5:
+                    status, reason = "dropped", "本人の希望により中止（デモ）"
+                elif past:
+                    status, reason = ("done", "") if kind < 3 else (
+                        "in_progress" if kind == 3 else "planned", "")  # overdue
+                else:
+                    status, reason = ("in_progress" if kind == 1 else "planned"), ""
+                plans.update_milestone(db, replace(
+                    m, target_on=target, status=status, dropped_reason=reason,
+                    responsible_account_id=staff[(n + i) % len(staff)] if staff else None,
+                    partner_agency=AGENCIES[(n + i) % len(AGENCIES)]))
+            if (today - admitted).days > 21:
+                reviewed = admitted + timedelta(days=14)
+                plans.add_review(db, pid, Review(reviewed, "目標を本人と確認（デモ）",
+                                                 today + timedelta(days=rng.randint(-3, 20))),
+                                 today=today)
 
 
 class _Names:

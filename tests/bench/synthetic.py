@@ -147,3 +147,43 @@ def populate(db, counts: Counts | None = None, *, today: date = date(2026, 11, 2
 def table_counts(db) -> dict[str, int]:
     return {t: db.query(f"SELECT count(*) FROM {t}")[0][0]
             for t in ("resident", "stay", "child", "aftercare")}
+
+
+def add_plans(db, *, today: date = date(2026, 11, 21), seed: int = 9, goals: int = 5,
+              milestones: int = 15) -> int:
+    """Extend the database with an independence plan per stay (``goals`` goals,
+    ``milestones`` milestones spread over them, every status, some overdue),
+    unless plans are there already; returns the number of plans written."""
+    if db.query_one("SELECT count(*) FROM plan")[0]:
+        return 0
+    rng = random.Random(seed)
+    domains = [x.code for x in codes.PLAN_DOMAIN]
+    statuses = ("planned", "in_progress", "done", "done", "dropped")
+    staff = db.query_one("SELECT min(id) FROM account")[0]
+    stays = db.query("SELECT id, admitted_on FROM stay ORDER BY id")
+    with db.transaction() as con:
+        plan_rows, goal_rows, ms_rows = [], [], []
+        gid = 0
+        for pid, (sid, admitted) in enumerate(stays, start=1):
+            start = date.fromisoformat(admitted)
+            plan_rows.append((pid, sid, admitted,
+                              (start + timedelta(days=rng.randint(14, 60))).isoformat()))
+            first_goal = gid + 1
+            for g in range(goals):
+                gid += 1
+                goal_rows.append((gid, pid, domains[(pid + g) % len(domains)],
+                                  f"目標{g + 1}（架空）", g))
+            for m in range(milestones):
+                status = statuses[rng.randrange(len(statuses))]
+                target = start + timedelta(days=7 * (m + 1))
+                ms_rows.append((first_goal + m % goals, f"取り組み{m + 1}（架空）",
+                                target.isoformat(), status, staff if m % 3 == 0 else None,
+                                "架空の理由" if status == "dropped" else ""))
+        con.executemany("INSERT INTO plan(id, stay_id, created_on, next_review_on) "
+                        "VALUES (?,?,?,?)", plan_rows)
+        con.executemany("INSERT INTO plan_goal(id, plan_id, domain, goal, sort) "
+                        "VALUES (?,?,?,?,?)", goal_rows)
+        con.executemany("INSERT INTO milestone(goal_id, title, target_on, status, "
+                        "responsible_account_id, dropped_reason) VALUES (?,?,?,?,?,?)", ms_rows)
+        db.audit("synthetic_bulk", "database", None, f"plans={len(plan_rows)}")
+    return len(plan_rows)

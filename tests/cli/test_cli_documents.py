@@ -44,9 +44,16 @@ def test_the_list_today():
     assert intake.languages == ("ja",) and not intake.chooses_language
     assert consent.languages == DOCUMENT_LANGUAGES and consent.chooses_language
     every_role = {c.code for c in codes.ROLE}
+    plan = documents.document("plan")
+    assert plan.languages == DOCUMENT_LANGUAGES and plan.chooses_language
     for doc in documents.DOCUMENTS:
-        assert set(doc.roles) == every_role  # anyone logged in may print both, today
-        assert doc.may_print({"intake"}) and not doc.may_print(set())
+        if doc.key == "plan":  # the caseworkers' document (DOMAIN.md)
+            assert set(doc.roles) == set(codes.CASEWORK)
+            assert doc.may_print({"caseworker"}) and not doc.may_print({"intake"})
+        else:
+            assert set(doc.roles) == every_role  # anyone logged in may print these
+            assert doc.may_print({"intake"})
+        assert not doc.may_print(set())
         assert translation("ja").gettext(doc.title) != doc.title
         assert set(doc.languages) <= set(DOCUMENT_LANGUAGES)
     assert len({d.key for d in documents.DOCUMENTS}) == len(documents.DOCUMENTS)
@@ -54,7 +61,7 @@ def test_the_list_today():
 
 def test_unknown_document_or_language_builds_nothing():
     with pytest.raises(ValueError):
-        documents.document("plan")
+        documents.document("monthly-nonexistent")
     with pytest.raises(ValueError):
         documents.document("intake").build(None, 1, "en")  # before any database access
     with pytest.raises(ValueError):

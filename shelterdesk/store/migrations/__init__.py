@@ -27,7 +27,7 @@ def _v1(con) -> None:
 
 
 def _v2(con) -> None:
-    """Recomputes every resident's search key with kanji-variant and Latin-diacritic folding."""
+    """Folded search keys, signed role grants, plans, casework and aftercare (see V2_SCRIPTS)."""
     from shelterdesk.core.text import search_key
 
     rows = con.execute("SELECT id, family_name, given_name, alias, family_kana, given_kana "
@@ -35,11 +35,17 @@ def _v2(con) -> None:
     con.executemany("UPDATE resident SET search_key = ? WHERE id = ?", [
         (search_key(fn, gn, fn + gn, alias, fk, gk, fk + gk), rid)
         for rid, fn, gn, alias, fk, gk in rows])
+    for script in V2_SCRIPTS:
+        run_script(con, HERE / script)
 
 
-def _v3(con) -> None:
-    """Role grants carry the granting administrator's signature (grant_sig)."""
-    run_script(con, HERE / "v0003_role_grants.sql")
+#: Version 2, the schema of the caseworker and manager features, in the order it
+#: is applied. Written as one step because no version between 1 and this one was
+#: ever released; each script's header says what it adds.
+V2_SCRIPTS = (
+    "v0002_role_grants.sql",   # account_role.grant_sig: the granting administrator's signature
+    "v0002_plans.sql",         # responsible account, next review, indexes, the goal template
+)
 
 
 def run_script(con, path: Path) -> None:
@@ -59,7 +65,7 @@ def run_script(con, path: Path) -> None:
         raise ValueError(f"incomplete statement at the end of {path.name}")
 
 
-STEPS: list[Callable] = [_v1, _v2, _v3]
+STEPS: list[Callable] = [_v1, _v2]
 LATEST = len(STEPS)
 
 

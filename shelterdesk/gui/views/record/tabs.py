@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from shelterdesk.gui.views.record.base import RecordTab
 from shelterdesk.gui.views.record.children import ChildrenTab
 from shelterdesk.gui.views.record.consents import ConsentsTab
+from shelterdesk.gui.views.record.plan import PlanTab
 from shelterdesk.gui.views.record.profile import ProfileTab
 from shelterdesk.gui.views.record.safety import SafetyTab
 from shelterdesk.gui.views.record.stays import StaysTab
@@ -40,6 +41,7 @@ TABS: tuple[RecordTabEntry, ...] = (
     RecordTabEntry(ChildrenTab, N_("Children")),
     RecordTabEntry(StaysTab, N_("Stays")),
     RecordTabEntry(ConsentsTab, N_("Consents")),
+    RecordTabEntry(PlanTab, N_("Plan")),  # everyone sees it; caseworkers write
 )
 
 
