@@ -35,6 +35,20 @@ CHILD_STEP = _list(
 STEP_KIND = {"out_of_area_school": "schooling", "school_confidential": "schooling",
              "nursery_priority": "nursery"}
 
+#: Ages (on the day) a step applies to: compulsory schooling from 6 to 15,
+#: nursery under 6. A child whose age is unknown is offered every step.
+STEP_AGES = {"out_of_area_school": (6, 15), "school_confidential": (6, 17),
+             "nursery_priority": (0, 5)}
+
+
+def step_applies(step: str, birth_date: date | None, on: date) -> bool:
+    if birth_date is None:
+        return True
+    from shelterdesk.core.dates import age_on
+    low, high = STEP_AGES.get(step, (0, 17))
+    return low <= age_on(birth_date, on) <= high
+
+
 CHILD_STEP_STATUS = _list(
     "child_step_status",
     ("pending", N_("Not started"), "未着手"),
@@ -97,4 +111,4 @@ class KpiCount:
 
 __all__ = ["CHILD_STEP", "CHILD_STEP_STATUS", "NOTE_VISIBILITY", "CodeList", "KpiCount",
            "OPEN_STEP", "SESSION_TARGET", "STEP_KIND", "VISIBLE_TO", "fiscal_year_start",
-           "readable_visibilities", "recent_window", "week_end"]
+           "readable_visibilities", "recent_window", "step_applies", "week_end"]
