@@ -109,6 +109,19 @@ class KpiCount:
         return self.held >= self.target
 
 
-__all__ = ["CHILD_STEP", "CHILD_STEP_STATUS", "NOTE_VISIBILITY", "CodeList", "KpiCount",
-           "OPEN_STEP", "SESSION_TARGET", "STEP_KIND", "VISIBLE_TO", "fiscal_year_start",
-           "readable_visibilities", "recent_window", "step_applies", "week_end"]
+__all__ = [
+    "CHILD_STEP",
+    "CHILD_STEP_STATUS",
+    "NOTE_VISIBILITY",
+    "OPEN_STEP",
+    "SESSION_TARGET",
+    "STEP_KIND",
+    "VISIBLE_TO",
+    "CodeList",
+    "KpiCount",
+    "fiscal_year_start",
+    "readable_visibilities",
+    "recent_window",
+    "step_applies",
+    "week_end",
+]

@@ -26,6 +26,9 @@ BED = "bed"              # a bed assigned or moved (the board, free-bed counts)
 ACCOUNT = "account"      # staff accounts
 SETTINGS = "settings"    # facility settings
 IMPORT = "import"        # many records at once (the ledger import)
+CHILD_SUPPORT = "child_support"  # a child's support log or school/nursery step
+CASE_NOTE = "case_note"  # a case note written (or a correction)
+PROGRAMME = "programme"  # a programme session or its attendance
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from shelterdesk.core.models import Child, Resident, Stay
 from shelterdesk.core.validation import ValidationError
 from shelterdesk.store import accounts, case_notes, child_support, plans, programme, stays
 from shelterdesk.store import session as sessions
-from shelterdesk.store.errors import Forbidden
+from shelterdesk.store.errors import Forbidden, NotFound
 from shelterdesk.store.rooms import free_beds
 from shelterdesk.store.vault import TEST_KDF
 
@@ -112,7 +112,7 @@ def test_notes_visibility_is_enforced_in_the_query(staff, db_path):
         seen = case_notes.notes_of(s.db, rid)
         assert [n.id for n in seen] == [shared]
         assert case_notes.notes_of(s.db, rid, search="支援員のみ") == []
-        with pytest.raises(Exception):  # noqa: B017 - NotFound, never the text
+        with pytest.raises(NotFound):
             case_notes.get_note(s.db, secret)
         with pytest.raises(Forbidden):
             case_notes.add_note(s.db, case_notes.CaseNote(rid, "daily", "x", "all"))
