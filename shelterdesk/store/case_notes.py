@@ -112,8 +112,10 @@ def _note(r, corrected: dict[int, list[int]]) -> CaseNote:
 
 
 def notes_of(db, resident_id: int, search: str = "", category: str | None = None,
-             limit: int = 500) -> list[CaseNote]:
-    """Her notes this account may read, newest first; ``search`` within them."""
+             limit: int = 500, *, audit: bool = True) -> list[CaseNote]:
+    """Her notes this account may read, newest first; ``search`` within them.
+    ``audit`` False only for a re-read of what this person is already looking
+    at (a reload after a save); a search is always audited."""
     held = require(db, codes.EVERYONE)
     allowed = casework.readable_visibilities(held)
     marks = ",".join("?" * len(allowed))
@@ -134,8 +136,11 @@ def notes_of(db, resident_id: int, search: str = "", category: str | None = None
             f"SELECT id, corrects_id FROM case_note WHERE resident_id=? AND corrects_id IS NOT "
             f"NULL AND visible_to_role IN ({marks})", (resident_id, *allowed)):
         corrected.setdefault(old_id, []).append(new_id)
-    db.audit("search" if search.strip() else "view", "case_note", resident_id,
-             f"resident={resident_id} shown={len(rows)}")
+    # The id is in the detail: entity_id names a note, and "view of resident N"
+    # stays the record's own audit row (store.residents.get_resident).
+    if audit or search.strip():
+        db.audit("search" if search.strip() else "view", "case_note", None,
+                 f"resident={resident_id} shown={len(rows)}")
     return [_note(r, corrected) for r in rows]
 
 

@@ -150,7 +150,7 @@ def set_step(db, s: ChildStep) -> int:
     return sid
 
 
-def sheets_of_stay(db, stay_id: int) -> dict[int, ChildSheet]:
+def sheets_of_stay(db, stay_id: int, *, audit: bool = True) -> dict[int, ChildSheet]:
     """Each child of the stay: the full checklist and, for caseworkers, the log
     (newest first). Intake staff get the checklist only. Audited as a view."""
     held = require(db, codes.EVERYONE)
@@ -179,7 +179,8 @@ def sheets_of_stay(db, stay_id: int) -> dict[int, ChildSheet]:
             if r[1] in sheets:
                 sheets[r[1]].log.append(SupportEntry(r[1], stay_id, r[2], s2d(r[3]), r[4], r[5],
                                                      r[6], r[0], r[7]))
-    db.audit("view", "child_support", stay_id, "stay")
+    if audit:
+        db.audit("view", "child_support", None, f"stay={stay_id}")
     return sheets
 
 

@@ -128,9 +128,32 @@ class ChildSupportTab(RecordTab):
             return str(child_id)
         return (c.given_name or c.family_name or c.given_kana or str(child_id))
 
+
+    # -- loading when shown: her record's open is one audited view; this
+    # tab's records are another, audited when the person first looks at them.
     def fill(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.load()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if getattr(self, "_stale", True):
+            self.load()
+
+    def _first_look(self) -> bool:
+        """True the first time this tab shows her (the audited view)."""
+        key = (self.record.resident_id, self.record.current_stay().id
+               if self.record.current_stay() else None)
+        first = getattr(self, "_seen", None) != key
+        self._seen = key
+        return first
+
+    def load(self) -> None:
+        self._stale = False
         stay = self.stay()
-        self.sheets = repo.sheets_of_stay(self.record.db, stay.id) if stay else {}
+        self.sheets = repo.sheets_of_stay(self.record.db, stay.id,
+                                          audit=self._first_look()) if stay else {}
         for combo in (self.step_child, self.log_child):
             keep = combo.currentData()
             combo.clear()

@@ -54,9 +54,9 @@ class NotesTab(RecordTab):
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Search her notes"))
         self.search.setClearButtonEnabled(True)
-        self.search.returnPressed.connect(self.fill)
+        self.search.returnPressed.connect(self.load)
         self.search_button = QPushButton(_("Search"))
-        self.search_button.clicked.connect(self.fill)
+        self.search_button.clicked.connect(self.load)
         row.addWidget(self.search, 1)
         row.addWidget(self.search_button)
         layout.addLayout(row)
@@ -116,11 +116,34 @@ class NotesTab(RecordTab):
         self.visible_to.currentIndexChanged.connect(self._typed)
 
     # -- reading ---------------------------------------------------------------------
+
+    # -- loading when shown: her record's open is one audited view; this
+    # tab's records are another, audited when the person first looks at them.
     def fill(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.load()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if getattr(self, "_stale", True):
+            self.load()
+
+    def _first_look(self) -> bool:
+        """True the first time this tab shows her (the audited view)."""
+        key = (self.record.resident_id, self.record.current_stay().id
+               if self.record.current_stay() else None)
+        first = getattr(self, "_seen", None) != key
+        self._seen = key
+        return first
+
+    def load(self) -> None:
+        self._stale = False
         rid = self.record.resident_id
         if rid is None:
             return
-        self.notes = repo.notes_of(self.record.db, rid, self.search.text())
+        self.notes = repo.notes_of(self.record.db, rid, self.search.text(),
+                                   audit=self._first_look())
         rows = []
         for n in self.notes:
             fix = []
