@@ -81,7 +81,7 @@ def test_add_a_school_step_by_keyboard(qtbot, session, type_text, shoot):
 
 def test_support_entry_for_a_child_not_in_this_stay_is_refused_beside_the_field(qtbot, session):
     rid, _stay = _kid(session.db)
-    view, tab = _record(qtbot, session, rid, ChildSupportTab)
+    _view, tab = _record(qtbot, session, rid, ChildSupportTab)
     tab.log_child.addItem("other", 99999)
     tab.log_child.setCurrentIndex(tab.log_child.count() - 1)
     tab.log_date.set_value(date.today())
