@@ -27,6 +27,9 @@ ACCOUNT = "account"      # staff accounts
 SETTINGS = "settings"    # facility settings
 IMPORT = "import"        # many records at once (the ledger import)
 PLAN = "plan"            # an independence plan, its goals, milestones, reviews
+CHILD_SUPPORT = "child_support"  # a child's support log or school/nursery step
+CASE_NOTE = "case_note"  # a case note written (or a correction)
+PROGRAMME = "programme"  # a programme session or its attendance
 
 
 @dataclass(frozen=True)

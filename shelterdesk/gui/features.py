@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
-from shelterdesk.core.codes import ADMINISTRATION, EVERYONE, MANAGEMENT
+from shelterdesk.core.codes import ADMINISTRATION, CASEWORK, EVERYONE, MANAGEMENT
 from shelterdesk.i18n import N_
 from shelterdesk.store.ledger_import import IMPORT_ROLES
 
@@ -107,6 +107,18 @@ def _board(session: Session, window: MainWindow) -> QWidget:
     return BedBoard(session, window.stack)
 
 
+def _today(session: Session, window: MainWindow) -> QWidget:
+    from shelterdesk.gui.views.today.page import TodayPage
+    page = TodayPage(session, window.stack)
+    page.openPage.connect(window.show_page)
+    return page
+
+
+def _programme(session: Session, window: MainWindow) -> QWidget:
+    from shelterdesk.gui.views.programme import ProgrammePage
+    return ProgrammePage(session, window.stack)
+
+
 def _accounts(session: Session, window: MainWindow) -> QWidget:
     from shelterdesk.gui.dialogs.accounts import AccountsPanel
     return AccountsPanel(session, window.stack, ask=window.ask)
@@ -147,6 +159,8 @@ FEATURES: tuple[Feature, ...] = (
     Feature("residents", N_("Residents"), EVERYONE, _residents),
     Feature("intake", N_("New admission"), EVERYONE, _intake),
     Feature("beds", N_("Rooms and beds"), EVERYONE, _board),
+    Feature("today", N_("Today"), CASEWORK, _today),
+    Feature("programme", N_("Programme sessions"), CASEWORK, _programme),
     # caseworkers: Feature("plans", N_("Support plans"), CASEWORK, ...),
     #              Feature("aftercare", N_("Aftercare"), CASEWORK, ...)
     # managers:    Feature("reports", N_("Reports"), MANAGEMENT, ...),

@@ -264,6 +264,9 @@ class MainWindow(QMainWindow):
         open_record = getattr(widget, "openRecord", None)
         if open_record is not None:
             open_record.connect(self.open_record)
+        open_record_tab = getattr(widget, "openRecordTab", None)  # (resident id, tab class name)
+        if open_record_tab is not None:
+            open_record_tab.connect(self.open_record_tab)
 
     def remove_page(self, key: str) -> None:
         old = self.pages.pop(key, None)
@@ -333,6 +336,13 @@ class MainWindow(QMainWindow):
         page.closed.connect(self.close_record)
         self.add_page(self.RECORD, "", page, in_nav=False)
         self.show_page(self.RECORD)
+
+    def open_record_tab(self, resident_id: int, tab: str) -> None:
+        """Her record opened at one tab (a line of the Today page)."""
+        self.open_record(resident_id)
+        page = self.pages.get(self.RECORD)
+        if page is not None:
+            page.show_tab(tab)
 
     def close_record(self) -> None:
         """Back to the page her record was opened from, focus where it was."""

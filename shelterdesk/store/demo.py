@@ -121,6 +121,7 @@ def populate(db, today: date, seed: int = 7, days: int = 730) -> None:
                                flagged)
                     occupied[bed] = until
             day += timedelta(days=1)
+        _casework(db, rng, today, start)
     _plans(db, rng, today)
 
 
@@ -168,6 +169,101 @@ def _plans(db, rng: random.Random, today: date) -> None:
                 plans.add_review(db, pid, Review(reviewed, "目標を本人と確認（デモ）",
                                                  today + timedelta(days=rng.randint(-3, 20))),
                                  today=today)
+
+
+#: Demo texts of the caseworker's desk (fictitious, no real person behind them).
+DEMO_NOTES = [
+    ("interview", "caseworker", "面接。今後の住まいについて本人の希望を確認した（デモ）。"),
+    ("daily", "all", "生活リズムが整ってきた。夜間の巡回で変わりなし（デモ）。"),
+    ("health", "caseworker", "通院同行。次回予約は来週（デモ）。"),
+    ("legal", "manager", "保護命令の申立てについて弁護士と相談（デモ）。"),
+    ("children", "all", "子どもの登校準備について話した（デモ）。"),
+    ("safety", "caseworker", "外出時の経路を一緒に確認した（デモ）。"),
+    ("other", "all", "ハローワークの求人情報を渡した（デモ）。"),
+]
+DEMO_SUPPORT = [
+    ("childcare", "保育（日中の見守り）"), ("learning", "宿題の支援"),
+    ("schooling", "教育委員会と区域外就学を協議"), ("nursery", "保育所の優先入所を申請"),
+    ("psych_care", "心理士との面談"), ("child_guidance", "児童相談所と情報共有"),
+    ("health", "乳幼児健診に同行"),
+]
+DEMO_SESSIONS = ["自立支援講座：家計の管理", "自立支援講座：仕事探し", "料理教室",
+                 "自立支援講座：住まい探し", "リラクゼーション", "法律相談会"]
+
+
+def _casework(db, rng: random.Random, today: date, start: date) -> None:
+    """Case notes, children's support and programme sessions for the demo
+    (issue 9): raw rows in populate's transaction, audited once."""
+    from shelterdesk.core.casework import step_applies
+    staff = [r[0] for r in db.query("SELECT id FROM account ORDER BY id")]
+    stays = db.query("SELECT id, resident_id, admitted_on, discharged_on FROM stay")
+    con = db.con
+    notes = supports = 0
+    for stay_id, rid, admitted, discharged in stays:
+        first = date.fromisoformat(admitted)
+        last = date.fromisoformat(discharged) if discharged else today
+        span = max(0, (last - first).days)
+        for _ in range(rng.randint(2, 5) if discharged is None else rng.randint(0, 2)):
+            cat, vis, body = rng.choice(DEMO_NOTES)
+            on = first + timedelta(days=rng.randint(0, span))
+            nid = con.execute(
+                "INSERT INTO case_note(resident_id, stay_id, written_at, category, "
+                "author_account_id, visible_to_role, body) VALUES (?,?,?,?,?,?,?)",
+                (rid, stay_id, f"{on.isoformat()}T{rng.randint(9, 18):02d}:{rng.randint(0, 59):02d}"
+                 ":00", cat, rng.choice(staff), vis, body)).lastrowid
+            notes += 1
+        if discharged is None and notes % 4 == 0:
+            con.execute(
+                "INSERT INTO case_note(resident_id, stay_id, written_at, category, "
+                "author_account_id, visible_to_role, body, corrects_id) "
+                "SELECT resident_id, stay_id, written_at, category, author_account_id, "
+                "visible_to_role, body || '（訂正：日付を修正）', id FROM case_note WHERE id=?",
+                (nid,))
+        kids = db.query("SELECT c.id, c.birth_date FROM stay_child sc JOIN child c "
+                        "ON c.id = sc.child_id WHERE sc.stay_id=?", (stay_id,))
+        for child_id, born in kids:
+            born_on = date.fromisoformat(born) if born else None
+            for _ in range(rng.randint(1, 4)):
+                kind, step = rng.choice(DEMO_SUPPORT)
+                on = first + timedelta(days=rng.randint(0, span))
+                con.execute("INSERT INTO child_support(child_id, stay_id, kind, on_date, step, "
+                            "account_id, note) VALUES (?,?,?,?,?,?,?)",
+                            (child_id, stay_id, kind, on.isoformat(), step, rng.choice(staff),
+                             "（デモ）"))
+                supports += 1
+            if discharged is not None:
+                continue
+            for step in ("out_of_area_school", "school_confidential", "nursery_priority"):
+                if not step_applies(step, born_on, today) or rng.random() < 0.3:
+                    continue  # untouched: shown as not started
+                status = rng.choice(["in_progress", "done", "pending"])
+                on = first + timedelta(days=min(span, rng.randint(1, 10)))
+                contact = "教育委員会 学務課（デモ）" if step != "nursery_priority" \
+                    else "市 保育課（デモ）"
+                con.execute("INSERT INTO child_step(child_id, stay_id, step, status, on_date, "
+                            "contact, account_id, note, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                            (child_id, stay_id, step, status,
+                             None if status == "pending" else on.isoformat(), contact,
+                             rng.choice(staff), "", f"{on.isoformat()}T10:00:00"))
+    sessions = attended = 0
+    day = start
+    while day <= today + timedelta(days=7):
+        if day.weekday() in (1, 4):  # Tuesdays and Fridays
+            sid = con.execute("INSERT INTO programme_session(title, held_on, facilitator) "
+                              "VALUES (?,?,?)", (rng.choice(DEMO_SESSIONS), day.isoformat(),
+                                                 "講師（デモ）")).lastrowid
+            sessions += 1
+            if day <= today:
+                present = [r[0] for r in db.query(
+                    "SELECT resident_id FROM stay WHERE admitted_on <= ? AND "
+                    "(discharged_on IS NULL OR discharged_on > ?)", (day.isoformat(),) * 2)]
+                who = [r for r in present if rng.random() < 0.6]
+                con.executemany("INSERT OR IGNORE INTO programme_attendance(session_id, "
+                                "resident_id) VALUES (?,?)", [(sid, r) for r in who])
+                attended += len(who)
+        day += timedelta(days=1)
+    db.audit("demo", "casework", None,
+             f"notes={notes} child_support={supports} sessions={sessions} attended={attended}")
 
 
 class _Names:

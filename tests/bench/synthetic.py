@@ -38,6 +38,8 @@ class Counts:
     children: int = 30_000
     aftercare: int = 200_000
     open_stays: int = 40
+    child_support: int = 60_000   # issue 9: children's support log rows
+    case_notes: int = 200_000     # issue 9: case notes
 
 
 def populate(db, counts: Counts | None = None, *, today: date = date(2026, 11, 21),
@@ -141,7 +143,60 @@ def populate(db, counts: Counts | None = None, *, today: date = date(2026, 11, 2
         db.audit("synthetic_bulk", "database", None,
                  f"residents={c.residents} stays={c.stays} children={c.children} "
                  f"aftercare={c.aftercare}")
+    populate_casework(db, c, today=today, seed=seed)
     return c
+
+
+def populate_casework(db, counts: Counts | None = None, *, today: date = date(2026, 11, 21),
+                      seed: int = 2026) -> None:
+    """Issue 9's rows: children's support (on the stays' children), school and
+    nursery steps for the open stays' children, case notes of every category
+    and visibility spread over the residents, programme sessions twice a week
+    for two years with the open stays' residents attending."""
+    c = counts or Counts()
+    rng = random.Random(seed + 9)
+    with db.transaction() as con:
+        links = con.execute("SELECT sc.stay_id, sc.child_id, s.admitted_on FROM stay_child sc "
+                            "JOIN stay s ON s.id = sc.stay_id").fetchall()
+        kinds = [x.code for x in codes.CHILD_SUPPORT_KIND]
+        rows = []
+        for n in range(c.child_support):
+            sid, cid, admitted = links[n % len(links)]
+            on = date.fromisoformat(admitted) + timedelta(days=rng.randint(0, 60))
+            rows.append((cid, sid, rng.choice(kinds), min(on, today).isoformat(),
+                         "支援（架空）", 1, ""))
+        con.executemany("INSERT INTO child_support(child_id, stay_id, kind, on_date, step, "
+                        "account_id, note) VALUES (?,?,?,?,?,?,?)", rows)
+        open_links = con.execute("SELECT sc.stay_id, sc.child_id FROM stay_child sc JOIN stay s "
+                                 "ON s.id = sc.stay_id WHERE s.discharged_on IS NULL").fetchall()
+        con.executemany("INSERT INTO child_step(child_id, stay_id, step, status, on_date, "
+                        "updated_at) VALUES (?,?,?,?,?,?)",
+                        [(cid, sid, "school_confidential", rng.choice(["done", "in_progress"]),
+                          today.isoformat(), today.isoformat()) for sid, cid in open_links])
+        stays = con.execute("SELECT id, resident_id, admitted_on FROM stay").fetchall()
+        cats = [x.code for x in codes.CASE_NOTE_CATEGORY]
+        vis = ["caseworker", "caseworker", "caseworker", "all", "manager"]
+        rows = []
+        for n in range(c.case_notes):
+            sid, rid, admitted = stays[rng.randrange(len(stays))]
+            on = date.fromisoformat(admitted) + timedelta(days=rng.randint(0, 90))
+            rows.append((rid, sid, f"{min(on, today).isoformat()}T10:{n % 60:02d}:00",
+                         rng.choice(cats), 1, rng.choice(vis), "面接の記録（架空）" * 8))
+        con.executemany("INSERT INTO case_note(resident_id, stay_id, written_at, category, "
+                        "author_account_id, visible_to_role, body) VALUES (?,?,?,?,?,?,?)", rows)
+        open_residents = [r[0] for r in con.execute(
+            "SELECT resident_id FROM stay WHERE discharged_on IS NULL")]
+        day = today - timedelta(days=730)
+        while day <= today:
+            if day.weekday() in (1, 4):
+                sid = con.execute("INSERT INTO programme_session(title, held_on, facilitator) "
+                                  "VALUES ('講座（架空）', ?, '講師')", (day.isoformat(),)).lastrowid
+                if day > today - timedelta(days=120):
+                    con.executemany("INSERT INTO programme_attendance VALUES (?,?)",
+                                    [(sid, r) for r in open_residents if rng.random() < 0.5])
+            day += timedelta(days=1)
+        db.audit("synthetic_bulk", "casework", None,
+                 f"child_support={c.child_support} case_notes={c.case_notes}")
 
 
 def table_counts(db) -> dict[str, int]:

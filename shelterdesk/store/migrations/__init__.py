@@ -45,7 +45,9 @@ def _v2(con) -> None:
 V2_SCRIPTS = (
     "v0002_role_grants.sql",   # account_role.grant_sig: the granting administrator's signature
     "v0002_plans.sql",         # responsible account, next review, indexes, the goal template
+    "v0002_casework.sql",      # case-note corrections, the school and nursery checklist, indexes
 )
+
 
 
 def run_script(con, path: Path) -> None:

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shelterdesk.core import codes
 from shelterdesk.gui.views.record.base import RecordTab
+from shelterdesk.gui.views.record.child_support import ChildSupportTab
 from shelterdesk.gui.views.record.children import ChildrenTab
 from shelterdesk.gui.views.record.consents import ConsentsTab
+from shelterdesk.gui.views.record.notes import NotesTab
 from shelterdesk.gui.views.record.plan import PlanTab
 from shelterdesk.gui.views.record.profile import ProfileTab
 from shelterdesk.gui.views.record.safety import SafetyTab
@@ -42,6 +45,8 @@ TABS: tuple[RecordTabEntry, ...] = (
     RecordTabEntry(StaysTab, N_("Stays")),
     RecordTabEntry(ConsentsTab, N_("Consents")),
     RecordTabEntry(PlanTab, N_("Plan")),  # everyone sees it; caseworkers write
+    RecordTabEntry(ChildSupportTab, N_("Children's support"), codes.EVERYONE),
+    RecordTabEntry(NotesTab, N_("Case notes"), codes.EVERYONE),
 )
 
 

@@ -126,6 +126,15 @@ class RecordView(QWidget):
         """The tab of that class (None when this staff member does not see it)."""
         return next((t for t in self.record_tabs if isinstance(t, kind)), None)
 
+    def show_tab(self, name: str) -> bool:
+        """Bring the tab whose class is named ``name`` to the front (the Today
+        page opens "the right tab of the right record"); False if not shown."""
+        for i, tab in enumerate(self.record_tabs):
+            if type(tab).__name__ == name:
+                self.tabs.setCurrentIndex(i)
+                return True
+        return False
+
     # -- loading ---------------------------------------------------------------------
     def open_resident(self, resident_id: int) -> None:
         """Show her record; this is the audited view."""

@@ -1,0 +1,1 @@
+"""Today: the caseworker's home page (issue 9 item 6)."""
