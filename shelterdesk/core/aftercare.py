@@ -115,3 +115,48 @@ def reference_code(uid: str) -> str:
     """The short code a calendar entry carries instead of her name: the first
     eight characters of the item's random UID (never derived from ids)."""
     return uid.replace("-", "")[:8].upper()
+
+
+# -- records --------------------------------------------------------------------------------
+@dataclass
+class Partner:
+    """A partner agency (市町村の担当課, 児童相談所, …). ``recipient`` is its age
+    X25519 recipient (``age1…``); empty means hand-overs to it use a passphrase."""
+    id: int | None = None
+    name: str = ""
+    recipient: str = ""
+    note: str = ""
+    closures: tuple[date, ...] = ()
+
+
+@dataclass
+class Item:
+    """One aftercare item as the store reads it (with her display name for lists)."""
+    id: int
+    stay_id: int
+    resident_id: int
+    kind: str
+    due_on: date
+    assignee_account_id: int | None
+    assignee_partner_id: int | None
+    outcome: str | None
+    done_on: date | None
+    note: str
+    uid: str
+    sequence: int
+    display_name: str = ""
+    assignee: str = ""  # the staff member's or partner's name, for lists
+
+    @property
+    def is_open(self) -> bool:
+        return self.outcome is None
+
+
+@dataclass(frozen=True)
+class NewItem:
+    """An item to save with a schedule: one of the proposal's lines as edited."""
+    kind: str
+    due_on: date
+    assignee_account_id: int | None = None
+    assignee_partner_id: int | None = None
+    note: str = ""

@@ -37,6 +37,19 @@ def _v2(con) -> None:
         for rid, fn, gn, alias, fk, gk in rows])
 
 
+def _v3(con) -> None:
+    """Aftercare: item UID and change counter, partner closure days, no-aftercare reason, hand-overs."""
+    import uuid
+
+    from shelterdesk.store.rows import now_text
+
+    run_script(con, HERE / "v0003_aftercare.sql")
+    stamp = now_text()
+    ids = [r[0] for r in con.execute("SELECT id FROM aftercare").fetchall()]
+    con.executemany("UPDATE aftercare SET uid=?, created_at=?, updated_at=? WHERE id=?",
+                    [(str(uuid.uuid4()), stamp, stamp, i) for i in ids])
+
+
 def run_script(con, path: Path) -> None:
     """Run a .sql file statement by statement inside the open transaction
     (``executescript`` would commit it)."""
@@ -54,7 +67,7 @@ def run_script(con, path: Path) -> None:
         raise ValueError(f"incomplete statement at the end of {path.name}")
 
 
-STEPS: list[Callable] = [_v1, _v2]
+STEPS: list[Callable] = [_v1, _v2, _v3]
 LATEST = len(STEPS)
 
 
