@@ -75,10 +75,16 @@ class PlannedItem:
 def default_schedule(discharged_on: date, *, visit: bool = False,
                      closures: Iterable[date] = ()) -> list[PlannedItem]:
     """Phone at +7, +14, +30, +90, +180, +365 days (and a visit at +30 when
-    she agrees), each moved to the next working day; sorted by date."""
+    she agrees), each moved to the next working day; sorted by date. Two calls
+    that a closure pushes onto one day are kept a working day apart."""
     closed = frozenset(closures)
-    items = [PlannedItem("phone", next_working_day(discharged_on + timedelta(days=n), closed), n)
-             for n in DEFAULT_PHONE_DAYS]
+    items: list[PlannedItem] = []
+    for n in DEFAULT_PHONE_DAYS:
+        due = next_working_day(discharged_on + timedelta(days=n), closed)
+        if items and due <= items[-1].due_on:
+            # Two calls moved onto one day (a long closure): the later one a working day on.
+            due = add_working_days(items[-1].due_on, 1, closed)
+        items.append(PlannedItem("phone", due, n))
     if visit:
         n = DEFAULT_VISIT_DAYS
         items.append(PlannedItem("visit",

@@ -44,7 +44,7 @@ def encrypt(data: bytes, recipients: list[str]) -> bytes:
     import pyrage
     try:
         keys = [pyrage.x25519.Recipient.from_str(r.strip()) for r in recipients]
-    except Exception:  # noqa: BLE001 - pyrage's own error types
+    except Exception:
         raise TransferError(_("A recipient key is not valid; check the partner's "
                               "registration.")) from None
     return pyrage.encrypt(data, keys)
@@ -83,7 +83,7 @@ def decrypt(data: bytes, identities: list[str]) -> bytes:
         return pyrage.decrypt(data, ids)
     except pyrage.DecryptError as e:
         raise _failed(str(e)) from None
-    except Exception:  # noqa: BLE001 - a malformed header raises other types
+    except Exception:
         raise _failed("") from None
 
 
@@ -99,5 +99,5 @@ def decrypt_with_passphrase(data: bytes, passphrase: str) -> bytes:
             raise TransferError(_("The passphrase is wrong, or the file is not a passphrase "
                                   "file.")) from None
         raise _failed(str(e)) from None
-    except Exception:  # noqa: BLE001
+    except Exception:
         raise _failed("") from None

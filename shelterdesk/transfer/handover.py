@@ -118,7 +118,7 @@ def verify_written(db, path: Path, expected_zip: bytes, secret: str | None) -> d
     plaintext must be what was encrypted and its manifest must hold."""
     try:
         data = files.read_input_file(path)
-    except Exception:  # noqa: BLE001 - StoreError or OSError: the file is not readable back
+    except Exception:
         raise TransferError(_("The file written to {path} could not be read back; it was "
                               "removed. Try again, or use another USB stick.").format(
             path=path.parent)) from None

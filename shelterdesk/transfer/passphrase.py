@@ -13,9 +13,9 @@ import secrets
 
 _ROWS = ("k", "s", "t", "n", "h", "m", "r", "g", "z", "d", "b", "p")
 _HEPBURN = {"si": "shi", "ti": "chi", "tu": "tsu", "hu": "fu", "zi": "ji"}
-SYLLABLES: tuple[str, ...] = tuple(
-    _HEPBURN.get(c + v, c + v) for c in _ROWS for v in "aiueo"
-    if c + v not in ("di", "du")) + ("ya", "yu", "yo", "wa")
+SYLLABLES: tuple[str, ...] = (
+    *(_HEPBURN.get(c + v, c + v) for c in _ROWS for v in "aiueo" if c + v not in ("di", "du")),
+    "ya", "yu", "yo", "wa")
 WORDS = 5
 SYLLABLES_PER_WORD = 3
 

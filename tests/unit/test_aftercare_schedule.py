@@ -38,7 +38,7 @@ def test_a_partner_closure_day_moves_the_date_on():
     plain = default_schedule(date(2026, 12, 22))
     closed = default_schedule(date(2026, 12, 22), closures=[date(2027, 1, 4), date(2027, 1, 5)])
     assert plain[0].due_on == date(2027, 1, 4)
-    assert [i.due_on for i in closed][:2] == [date(2027, 1, 6), date(2027, 1, 6)]
+    assert [i.due_on for i in closed][:2] == [date(2027, 1, 6), date(2027, 1, 7)]
 
 
 def test_working_days():
@@ -61,3 +61,8 @@ def test_due_sections():
 
 def test_reference_code_is_short_and_from_the_uid():
     assert reference_code("0f3a9c1e-aaaa-4bbb-8ccc-123456789abc") == "0F3A9C1E"
+
+
+def test_two_calls_pushed_onto_one_day_are_kept_apart():
+    days = [i.due_on for i in default_schedule(date(2025, 12, 22))]
+    assert days[:2] == [date(2026, 1, 5), date(2026, 1, 6)]
