@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
-from shelterdesk.core.codes import ADMINISTRATION, EVERYONE
+from shelterdesk.core.codes import ADMINISTRATION, CASEWORK, EVERYONE
 from shelterdesk.i18n import N_
 from shelterdesk.store.ledger_import import IMPORT_ROLES
 
@@ -107,6 +107,11 @@ def _board(session: Session, window: MainWindow) -> QWidget:
     return BedBoard(session, window.stack)
 
 
+def _aftercare(session: Session, window: MainWindow) -> QWidget:
+    from shelterdesk.gui.views.aftercare.due_list import DueListPage
+    return DueListPage(session, window.stack)
+
+
 def _accounts(session: Session, window: MainWindow) -> QWidget:
     from shelterdesk.gui.dialogs.accounts import AccountsPanel
     return AccountsPanel(session, window.stack, ask=window.ask)
@@ -137,6 +142,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature("residents", N_("Residents"), EVERYONE, _residents),
     Feature("intake", N_("New admission"), EVERYONE, _intake),
     Feature("beds", N_("Rooms and beds"), EVERYONE, _board),
+    Feature("aftercare", N_("Aftercare"), CASEWORK, _aftercare),
     # caseworkers: Feature("plans", N_("Support plans"), CASEWORK, ...),
     #              Feature("aftercare", N_("Aftercare"), CASEWORK, ...)
     # managers:    Feature("reports", N_("Reports"), MANAGEMENT, ...),

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shelterdesk.core import codes
+from shelterdesk.gui.views.record.aftercare import AftercareTab
 from shelterdesk.gui.views.record.base import RecordTab
 from shelterdesk.gui.views.record.children import ChildrenTab
 from shelterdesk.gui.views.record.consents import ConsentsTab
@@ -40,6 +42,7 @@ TABS: tuple[RecordTabEntry, ...] = (
     RecordTabEntry(ChildrenTab, N_("Children")),
     RecordTabEntry(StaysTab, N_("Stays")),
     RecordTabEntry(ConsentsTab, N_("Consents")),
+    RecordTabEntry(AftercareTab, N_("Aftercare"), codes.CASEWORK),
 )
 
 

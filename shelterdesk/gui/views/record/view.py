@@ -105,6 +105,8 @@ class RecordView(QWidget):
             tab.reveal.connect(lambda area=area: self.tabs.setCurrentWidget(area))
             self.tabs.addTab(area, _(entry.title))
             self.record_tabs.append(tab)
+            if hasattr(tab, "after_discharge"):  # e.g. the aftercare schedule step
+                self.discharged.connect(tab.after_discharge)
         outer.addWidget(self.tabs, 1)
         changes.hub().changed.connect(self.on_change)
         if resident_id is not None:
