@@ -340,3 +340,19 @@ def test_no_plaintext_outside_the_destination(world, tmp_path, monkeypatch):
                     "shelter.db" not in p.name:
                 data = p.read_bytes()
                 assert not any(n in data for n in needles), p.name
+
+
+def test_our_ics_matches_what_icalendar_builds(world, tmp_path):
+    from icalendar import Calendar, Event
+    h = handover.preview(world.db, world.partner_id)
+    ours = Calendar.from_ical(bundle.build_ics(h, __import__("datetime").datetime(2026, 1, 2)))
+    for ev, it in zip(ours.walk("VEVENT"), h.items, strict=True):
+        ref = Event()
+        ref.add("uid", it.uid)
+        ref.add("dtstart", it.due_on)
+        ref.add("sequence", it.sequence)
+        assert ev.decoded("DTSTART") == ref.decoded("DTSTART")
+        assert str(ev["UID"]) == str(ref["UID"]) and int(ev["SEQUENCE"]) == it.sequence
+        assert str(ev["SUMMARY"]).startswith("電話フォローアップ ")
+    long = bundle._fold("SUMMARY:" + "電" * 60)
+    assert all(len(part) <= 75 for part in long.split(b"\r\n"))

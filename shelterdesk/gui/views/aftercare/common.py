@@ -13,15 +13,16 @@ STAFF, PARTNER = "staff", "partner"
 
 
 def assignee_combo(db, parent: QWidget | None = None, *, blank: str | None = None) -> QComboBox:
-    """Staff who work on casework, then partners; data is (STAFF|PARTNER, id)."""
+    """Staff who work on casework, then partners; data is "staff:ID" or
+    "partner:ID" (a string: Qt's findData does not compare tuples)."""
     box = QComboBox(parent)
     if blank is not None:
         box.addItem(blank, None)
     for a in accounts_repo.list_accounts(db):
         if not a.disabled and a.roles & codes.CASEWORK:
-            box.addItem(a.display_name, (STAFF, a.id))
+            box.addItem(a.display_name, f"{STAFF}:{a.id}")
     for p in partners_repo.list_partners(db):
-        box.addItem(_("Partner: {name}").format(name=p.name), (PARTNER, p.id))
+        box.addItem(_("Partner: {name}").format(name=p.name), f"{PARTNER}:{p.id}")
     return box
 
 
@@ -29,13 +30,20 @@ def assignee_ids(data) -> tuple[int | None, int | None]:
     """(account id, partner id) from an :func:`assignee_combo` entry."""
     if not data:
         return None, None
-    kind, ident = data
+    kind, ident = split(data)
     return (ident, None) if kind == STAFF else (None, ident)
+
+
+def split(data) -> tuple[str | None, int | None]:
+    if not data:
+        return None, None
+    kind, _sep, ident = str(data).partition(":")
+    return kind, int(ident)
 
 
 def assignee_data(account_id: int | None, partner_id: int | None):
     if account_id is not None:
-        return (STAFF, account_id)
+        return f"{STAFF}:{account_id}"
     if partner_id is not None:
-        return (PARTNER, partner_id)
+        return f"{PARTNER}:{partner_id}"
     return None

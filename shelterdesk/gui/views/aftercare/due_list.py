@@ -27,7 +27,7 @@ from shelterdesk.core.aftercare import DUE_SECTIONS, due_section
 from shelterdesk.core.dates import format_date
 from shelterdesk.gui import changes
 from shelterdesk.gui.views import aftercare as aftercare_views
-from shelterdesk.gui.views.aftercare.common import PARTNER, STAFF, assignee_combo
+from shelterdesk.gui.views.aftercare.common import PARTNER, STAFF, assignee_combo, split
 from shelterdesk.gui.widgets.errors import error_label
 from shelterdesk.gui.widgets.pickers import code_combo
 from shelterdesk.i18n import _
@@ -99,10 +99,10 @@ class DueListPage(QWidget):
             self.refresh()
 
     def current_filter(self) -> aftercare_repo.DueFilter:
-        who = self.assignee.currentData()
+        kind, ident = split(self.assignee.currentData())
         return aftercare_repo.DueFilter(
-            account_id=who[1] if who and who[0] == STAFF else None,
-            partner_id=who[1] if who and who[0] == PARTNER else None,
+            account_id=ident if kind == STAFF else None,
+            partner_id=ident if kind == PARTNER else None,
             kind=self.kind.currentData())
 
     def refresh(self, *_a) -> None:
