@@ -31,6 +31,7 @@ def test_an_intake_account_sees_the_intake_desk_but_not_the_accounts(qtbot, sess
     window = _window(qtbot, _intake_session(session), session.db.path)
     assert window.nav_keys() == ["residents", "intake", "beds"]
     assert "accounts" not in window.pages
+    assert "aftercare" not in window.pages  # casework only
     assert window.current_page() == "residents"
     assert not window.action("accounts").isEnabled()
     assert not window.action("settings").isEnabled()
@@ -40,7 +41,7 @@ def test_an_intake_account_sees_the_intake_desk_but_not_the_accounts(qtbot, sess
 
 def test_an_administrator_also_sees_the_staff_accounts(qtbot, session):
     window = _window(qtbot, session, session.db.path)
-    assert window.nav_keys() == ["residents", "intake", "beds", "accounts"]
+    assert window.nav_keys() == ["residents", "intake", "beds", "aftercare", "accounts"]
     assert window.action("accounts").isEnabled() and window.action("settings").isEnabled()
     window.action("accounts").trigger()
     assert window.current_page() == "accounts"
