@@ -23,6 +23,7 @@ DEB_PACKAGES=(
   libx11-6 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1
   libxcb-util1 libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1
+  age                # the reference age tool: tests/transfer check our files against it
   xvfb xauth         # a real X server for tests/gui/test_xvfb.py (xvfb-run)
 )
 

@@ -25,6 +25,7 @@ import os
 import sys
 
 from shelterdesk.cli import (
+    cmd_aftercare,
     cmd_ledger,
     cmd_print,
     cmd_report,
@@ -37,7 +38,8 @@ from shelterdesk.cli.common import resolve_db, run_command
 from shelterdesk.i18n import DEFAULT_LANGUAGE, _, set_language
 
 #: The subcommand groups, in the order ``--help`` lists them.
-COMMANDS = (cmd_setup, cmd_verify, cmd_residents, cmd_ledger, cmd_print, cmd_report)
+COMMANDS = (cmd_setup, cmd_verify, cmd_residents, cmd_ledger, cmd_print, cmd_report,
+            cmd_aftercare)
 
 _TOP_LEVEL_WITH_VALUE = ("--lang", "--db")
 

@@ -30,6 +30,7 @@ PLAN = "plan"            # an independence plan, its goals, milestones, reviews
 CHILD_SUPPORT = "child_support"  # a child's support log or school/nursery step
 CASE_NOTE = "case_note"  # a case note written (or a correction)
 PROGRAMME = "programme"  # a programme session or its attendance
+AFTERCARE = "aftercare"  # aftercare items, partners, hand-overs
 
 
 @dataclass(frozen=True)

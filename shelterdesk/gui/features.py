@@ -119,6 +119,11 @@ def _programme(session: Session, window: MainWindow) -> QWidget:
     return ProgrammePage(session, window.stack)
 
 
+def _aftercare(session: Session, window: MainWindow) -> QWidget:
+    from shelterdesk.gui.views.aftercare.due_list import DueListPage
+    return DueListPage(session, window.stack)
+
+
 def _accounts(session: Session, window: MainWindow) -> QWidget:
     from shelterdesk.gui.dialogs.accounts import AccountsPanel
     return AccountsPanel(session, window.stack, ask=window.ask)
@@ -161,6 +166,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature("beds", N_("Rooms and beds"), EVERYONE, _board),
     Feature("today", N_("Today"), CASEWORK, _today),
     Feature("programme", N_("Programme sessions"), CASEWORK, _programme),
+    Feature("aftercare", N_("Aftercare"), CASEWORK, _aftercare),
     # caseworkers: Feature("plans", N_("Support plans"), CASEWORK, ...),
     #              Feature("aftercare", N_("Aftercare"), CASEWORK, ...)
     # managers:    Feature("reports", N_("Reports"), MANAGEMENT, ...),

@@ -122,6 +122,7 @@ def populate(db, today: date, seed: int = 7, days: int = 730) -> None:
                     occupied[bed] = until
             day += timedelta(days=1)
         _casework(db, rng, today, start)
+        _aftercare(db, rng, today)
     _plans(db, rng, today)
 
 
@@ -264,6 +265,49 @@ def _casework(db, rng: random.Random, today: date, start: date) -> None:
         day += timedelta(days=1)
     db.audit("demo", "casework", None,
              f"notes={notes} child_support={supports} sessions={sessions} attended={attended}")
+
+
+#: The demo's partner municipality (its consents name it; its key is made fresh).
+DEMO_PARTNER = "さいたま市（デモ）"
+
+
+def _aftercare(db, rng: random.Random, today: date) -> None:
+    """A partner, and the default schedule for every discharged stay: items
+    past due mostly done, some left open (the due list's overdue section), a
+    few stays with "no aftercare" and its reason."""
+    import pyrage
+
+    from shelterdesk.store import aftercare
+    from shelterdesk.store.rows import d2s
+    partner = db.query_one("SELECT id FROM partner WHERE name=?", (DEMO_PARTNER,))
+    if partner is None:
+        key = pyrage.x25519.Identity.generate()
+        with db.transaction() as con:
+            pid = con.execute("INSERT INTO partner(name, age_recipient, note) VALUES (?,?,?)",
+                              (DEMO_PARTNER, str(key.to_public()), "デモ用の連携先")).lastrowid
+            db.audit("create", "partner", pid, "recipient=yes closures=0")
+    else:
+        pid = partner[0]
+    case = db.query_one("SELECT id FROM account WHERE login='case'")
+    staff = case[0] if case else None
+    done_outcomes = ["completed"] * 6 + ["not_reached", "needs_support", "declined"]
+    for sid, discharged in db.query("SELECT id, discharged_on FROM stay WHERE discharged_on "
+                                    "IS NOT NULL ORDER BY id"):
+        on = date.fromisoformat(discharged)
+        if rng.random() < 0.08:
+            aftercare.save_schedule(db, sid, None, "本人が連絡を希望しない（デモ）")
+            continue
+        proposal = aftercare.propose(db, on, visit=rng.random() < 0.4)
+        items = [aftercare.NewItem(p.kind, p.due_on,
+                                   None if p.kind == "visit" else staff,
+                                   pid if p.kind == "visit" else None) for p in proposal]
+        ids = aftercare.save_schedule(db, sid, items)
+        with db.transaction() as con:
+            for item_id, it in zip(ids, items, strict=True):
+                if it.due_on < today - timedelta(days=3) and rng.random() < 0.85:
+                    con.execute("UPDATE aftercare SET outcome=?, done_on=?, sequence=1 "
+                                "WHERE id=?", (rng.choice(done_outcomes), d2s(it.due_on),
+                                               item_id))
 
 
 class _Names:

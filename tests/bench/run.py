@@ -18,7 +18,8 @@ WORKDIR = ROOT / ".benchmarks"
 OTHERS = ("tests.bench.bench_plain", "tests.bench.bench_startup", "tests.bench.bench_pdf",
           "tests.bench.bench_first_preview",
           "tests.bench.bench_import",
-          "tests.bench.bench_reports", "tests.bench.bench_plans", "tests.bench.bench_casework")
+          "tests.bench.bench_reports", "tests.bench.bench_plans", "tests.bench.bench_casework",
+          "tests.bench.bench_aftercare")
 
 
 def _table(title: str, rows: dict[str, str]) -> str:

@@ -31,3 +31,9 @@ def test_casework_benchmark_runs_on_a_small_database(tmp_path, monkeypatch, qapp
     bench_store.build(path, small)
     figures = bench_casework.measure(path)
     assert figures and all(isinstance(v, str) and v for v in figures.values())
+
+
+def test_aftercare_benchmark_runs_small():
+    from tests.bench import bench_aftercare
+    figures = bench_aftercare.handover_round_trip(items=200)
+    assert figures and all(isinstance(v, str) and v for v in figures.values())

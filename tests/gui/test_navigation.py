@@ -31,6 +31,7 @@ def test_an_intake_account_sees_the_intake_desk_but_not_the_accounts(qtbot, sess
     window = _window(qtbot, _intake_session(session), session.db.path)
     assert window.nav_keys() == ["residents", "intake", "beds"]
     assert "accounts" not in window.pages
+    assert "aftercare" not in window.pages  # casework only
     assert window.current_page() == "residents"
     assert not window.action("accounts").isEnabled()
     assert not window.action("settings").isEnabled()

@@ -28,7 +28,10 @@ def _v1(con) -> None:
 
 def _v2(con) -> None:
     """Folded search keys, signed role grants, plans, casework and aftercare (see V2_SCRIPTS)."""
+    import uuid
+
     from shelterdesk.core.text import search_key
+    from shelterdesk.store.rows import now_text
 
     rows = con.execute("SELECT id, family_name, given_name, alias, family_kana, given_kana "
                        "FROM resident").fetchall()
@@ -37,6 +40,11 @@ def _v2(con) -> None:
         for rid, fn, gn, alias, fk, gk in rows])
     for script in V2_SCRIPTS:
         run_script(con, HERE / script)
+    # Aftercare items written at version 1 get their calendar UID and times.
+    stamp = now_text()
+    ids = [r[0] for r in con.execute("SELECT id FROM aftercare").fetchall()]
+    con.executemany("UPDATE aftercare SET uid=?, created_at=?, updated_at=? WHERE id=?",
+                    [(str(uuid.uuid4()), stamp, stamp, i) for i in ids])
 
 
 #: Version 2, the schema of the caseworker and manager features, in the order it
@@ -46,6 +54,7 @@ V2_SCRIPTS = (
     "v0002_role_grants.sql",   # account_role.grant_sig: the granting administrator's signature
     "v0002_plans.sql",         # responsible account, next review, indexes, the goal template
     "v0002_casework.sql",      # case-note corrections, the school and nursery checklist, indexes
+    "v0002_aftercare.sql",     # item UID and change counter, closure days, hand-overs
 )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shelterdesk.core import codes
+from shelterdesk.gui.views.record.aftercare import AftercareTab
 from shelterdesk.gui.views.record.base import RecordTab
 from shelterdesk.gui.views.record.child_support import ChildSupportTab
 from shelterdesk.gui.views.record.children import ChildrenTab
@@ -47,6 +48,7 @@ TABS: tuple[RecordTabEntry, ...] = (
     RecordTabEntry(PlanTab, N_("Plan")),  # everyone sees it; caseworkers write
     RecordTabEntry(ChildSupportTab, N_("Children's support"), codes.EVERYONE),
     RecordTabEntry(NotesTab, N_("Case notes"), codes.EVERYONE),
+    RecordTabEntry(AftercareTab, N_("Aftercare"), codes.CASEWORK),
 )
 
 

@@ -116,6 +116,8 @@ class RecordView(QWidget):
             tab.reveal.connect(lambda area=area: self.tabs.setCurrentWidget(area))
             self.tabs.addTab(area, _(entry.title))
             self.record_tabs.append(tab)
+            if hasattr(tab, "after_discharge"):  # e.g. the aftercare schedule step
+                self.discharged.connect(tab.after_discharge)
         outer.addWidget(self.tabs, 1)
         enter_presses_buttons(self)  # Enter on a focused button, as Space
         changes.hub().changed.connect(self.on_change)
