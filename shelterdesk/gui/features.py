@@ -86,9 +86,20 @@ class Feature:
     page: Callable[[Session, MainWindow], QWidget] | None = None
     actions: tuple[Action, ...] = field(default=())
     shortcut: str | None = None  # jumps to the page
+    #: The roles whose window opens on this page (the first such feature wins;
+    #: otherwise the first page a role sees).
+    home_for: frozenset[str] = frozenset()
 
     def visible_for(self, account: Account | None) -> bool:
         return self.page is not None and allowed(account, self.roles)
+
+
+def home_page(features, account: Account | None) -> str | None:
+    """The key of the page a staff member's window opens on."""
+    visible = [f for f in features if f.visible_for(account)]
+    roles = account.roles if account is not None else frozenset()
+    home = next((f for f in visible if f.home_for & roles), None)
+    return (home or visible[0]).key if visible else None
 
 
 # -- pages ---------------------------------------------------------------------------------
@@ -164,7 +175,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature("residents", N_("Residents"), EVERYONE, _residents),
     Feature("intake", N_("New admission"), EVERYONE, _intake),
     Feature("beds", N_("Rooms and beds"), EVERYONE, _board),
-    Feature("today", N_("Today"), CASEWORK, _today),
+    Feature("today", N_("Today"), CASEWORK, _today, home_for=frozenset({"caseworker"})),
     Feature("programme", N_("Programme sessions"), CASEWORK, _programme),
     Feature("aftercare", N_("Aftercare"), CASEWORK, _aftercare),
     # caseworkers: Feature("plans", N_("Support plans"), CASEWORK, ...),

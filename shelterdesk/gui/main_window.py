@@ -364,9 +364,9 @@ class MainWindow(QMainWindow):
         self.lock_action.setEnabled(True)
         self.lock_button.setEnabled(True)
         self.build_pages(session)
-        keys = self.nav_keys()
-        if keys:
-            self.show_page(keys[0])
+        home = features.home_page(self.features, session.account)
+        if home is not None:
+            self.show_page(home)
         if getattr(session, "warnings", None):
             # What the unlock found in the key file or the role grants
             # (store.session.reconcile_slots): said, not only audited.
@@ -380,11 +380,11 @@ class MainWindow(QMainWindow):
             self.lock_screen = None
         self.idle.set_interval(self._idle_interval(session))
         self.idle.start()
-        if keys:
-            self.focus_page(keys[0])
+        if home is not None:
+            self.focus_page(home)
             # Again once the window is shown and active: activation would
             # otherwise give the focus to the navigation list.
-            QTimer.singleShot(0, lambda k=keys[0]: self.focus_page(k))
+            QTimer.singleShot(0, lambda k=home: self.focus_page(k))
 
     def focus_page(self, key: str) -> None:
         """The page's own first field (its focus proxy: the residents list's

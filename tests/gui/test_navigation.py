@@ -39,10 +39,21 @@ def test_an_intake_account_sees_the_intake_desk_but_not_the_accounts(qtbot, sess
     window.close()
 
 
+def test_a_caseworker_starts_her_day_on_the_today_page(qtbot, session):
+    accounts_repo.add_account(session, "case", "支援員 テスト", {"caseworker"}, "case case 12")
+    window = _window(qtbot, sessions.unlock(session.db.path, "case", "case case 12"),
+                     session.db.path)
+    assert window.nav_keys() == ["residents", "intake", "beds", "today", "programme",
+                                 "aftercare"]
+    assert window.current_page() == "today"
+    window.close()
+
+
 def test_an_administrator_also_sees_the_staff_accounts(qtbot, session):
     window = _window(qtbot, session, session.db.path)
-    assert window.nav_keys() == ["residents", "intake", "beds", "today", "programme", "reports",
-                                 "audit", "accounts"]
+    assert window.nav_keys() == ["residents", "intake", "beds", "today", "programme",
+                                 "aftercare", "reports", "audit", "accounts"]
+    assert window.current_page() == "residents"
     assert window.action("accounts").isEnabled() and window.action("settings").isEnabled()
     window.action("accounts").trigger()
     assert window.current_page() == "accounts"
