@@ -37,6 +37,11 @@ def _v2(con) -> None:
         for rid, fn, gn, alias, fk, gk in rows])
 
 
+def _v3(con) -> None:
+    """Adds capacity_change (capacity by effective date) and retained_stay (anonymous figures of purged stays)."""
+    run_script(con, HERE / "v0003_capacity_retention.sql")
+
+
 def run_script(con, path: Path) -> None:
     """Run a .sql file statement by statement inside the open transaction
     (``executescript`` would commit it)."""
@@ -54,7 +59,7 @@ def run_script(con, path: Path) -> None:
         raise ValueError(f"incomplete statement at the end of {path.name}")
 
 
-STEPS: list[Callable] = [_v1, _v2]
+STEPS: list[Callable] = [_v1, _v2, _v3]
 LATEST = len(STEPS)
 
 
