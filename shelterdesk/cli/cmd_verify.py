@@ -1,6 +1,7 @@
 """``shelterdesk verify``: SQLCipher's and SQLite's integrity checks and the
 audit chain, one line each (``name: ok`` or the first problems); exit 1 if any
-fails. The check names and ``ok`` are a contract for scripts, not translated.
+fails. A last line ``last_verified_backup: YYYY-MM-DD`` (or ``none``) says when
+the last backup was made and verified; it is information, not a check. The check names and ``ok`` are a contract for scripts, not translated.
 
 Every check runs and is reported whatever the others found: a damaged page
 gives ``cipher_integrity_check: damaged page N`` and the other checks say what
@@ -23,9 +24,14 @@ def register(sub) -> None:
 
 
 def cmd_verify(args) -> int:
+    from shelterdesk.store import backup as backups
     from shelterdesk.store.errors import StoreError
     session = unlock(args, damaged_ok=True)
     try:
+        last = None
+        if not session.db.damaged:
+            last = backups.last_verified(session.db)
+        damaged = session.db.damaged
         problems = session.db.integrity_problems()
         try:
             audit = session.db.verify_audit()
@@ -42,4 +48,8 @@ def cmd_verify(args) -> int:
         print(f"{name}: " + ("ok" if not found else "; ".join(found[:5])))
     ok &= not audit
     print("audit_chain: " + ("ok" if not audit else "; ".join(audit[:5])))
+    # Information, not a check: never changes the exit status.
+    # (``unknown`` on a damaged database: nothing more is read from it.)
+    print("last_verified_backup: " + (last.date().isoformat() if last else
+                                      "unknown" if damaged else "none"))
     return 0 if ok else 1

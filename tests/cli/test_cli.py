@@ -83,7 +83,8 @@ def test_verify_on_the_new_database(created):
     p = run("verify", "--db", str(db), "--user", "boss", stdin="init password 1\ninit password 1\n")
     assert p.returncode == 0, p.stderr
     assert p.stdout.splitlines() == ["cipher_integrity_check: ok", "integrity_check: ok",
-                                     "foreign_key_check: ok", "audit_chain: ok"]
+                                     "foreign_key_check: ok", "audit_chain: ok",
+                                     "last_verified_backup: none"]
 
 
 def test_demo(tmp_path):
@@ -107,8 +108,10 @@ def test_verify_prints_one_line_per_check(db_path):
     assert p.returncode == 0, p.stderr
     lines = p.stdout.splitlines()
     assert [ln.split(":")[0] for ln in lines] == ["cipher_integrity_check", "integrity_check",
-                                                   "foreign_key_check", "audit_chain"]
-    assert all(ln.endswith(": ok") for ln in lines)
+                                                   "foreign_key_check", "audit_chain",
+                                                   "last_verified_backup"]
+    assert all(ln.endswith(": ok") for ln in lines[:-1])
+    assert lines[-1] == "last_verified_backup: none"
 
 
 def test_verify_fails_on_a_tampered_audit_log(session, db_path):
@@ -118,7 +121,8 @@ def test_verify_fails_on_a_tampered_audit_log(session, db_path):
     assert p.returncode == 1
     lines = p.stdout.splitlines()
     assert lines[0] == "cipher_integrity_check: ok"
-    assert lines[-1].startswith("audit_chain: ") and "changed" in lines[-1]
+    assert lines[-2].startswith("audit_chain: ") and "changed" in lines[-2]
+    assert lines[-1] == "last_verified_backup: none"
 
 
 def test_wrong_password_is_exit_1_with_one_line(db_path):
@@ -216,8 +220,10 @@ def test_verify_reports_every_check_on_a_damaged_page(db_path, page):
     assert p.stderr == ""
     lines = p.stdout.splitlines()
     assert [ln.split(":")[0] for ln in lines] == ["cipher_integrity_check", "integrity_check",
-                                                   "foreign_key_check", "audit_chain"]
+                                                   "foreign_key_check", "audit_chain",
+                                                   "last_verified_backup"]
     assert lines[0] == f"cipher_integrity_check: damaged page {page + 1}"
+    assert lines[-1] == "last_verified_backup: unknown"
     p = run("residents", "--db", str(db_path), "--user", "admin", stdin=PASSWORD + "\n")
     assert p.returncode == 1 and p.stdout == ""
     assert f"damaged at page {page + 1}: run verify" in _one_line(p.stderr)
