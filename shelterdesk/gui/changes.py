@@ -26,6 +26,7 @@ BED = "bed"              # a bed assigned or moved (the board, free-bed counts)
 ACCOUNT = "account"      # staff accounts
 SETTINGS = "settings"    # facility settings
 IMPORT = "import"        # many records at once (the ledger import)
+BACKUP = "backup"        # a backup made and verified (the reminder, the safekeeping page)
 
 
 @dataclass(frozen=True)
