@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 WORKDIR = ROOT / ".benchmarks"
 OTHERS = ("tests.bench.bench_plain", "tests.bench.bench_startup", "tests.bench.bench_pdf",
           "tests.bench.bench_first_preview",
-          "tests.bench.bench_import")
+          "tests.bench.bench_import", "tests.bench.bench_backup")
 
 
 def _table(title: str, rows: dict[str, str]) -> str:
