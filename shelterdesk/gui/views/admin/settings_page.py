@@ -8,6 +8,7 @@ written and audited. Replaces the small idle-lock dialog.
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 from PySide6.QtWidgets import (
@@ -93,7 +94,7 @@ class SettingsPage(QWidget):
         outer.addStretch(1)
         chain = [self.name, self.capacity, self.capacity_from, self.idle, self.retention,
                  self.curfew, self.quiet, self.reminder, self.closures, self.language, self.save]
-        for a, b in zip(chain, chain[1:], strict=False):
+        for a, b in itertools.pairwise(chain):
             QWidget.setTabOrder(a, b)
         self.load()
 
