@@ -8,6 +8,7 @@ from __future__ import annotations
 import errno
 import os
 import threading
+import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -88,9 +89,12 @@ def test_backup_while_another_connection_writes(session, db_path, tmp_path):
     written = []
 
     def writer():
+        # Another writer as the program has them (a second window, the CLI): a
+        # write now and then, not a loop that never lets the write lock go.
         while not stop.is_set():
             residents.insert_resident(other.db, residents.Resident(alias="並行（架空）"))
             written.append(1)
+            time.sleep(0.01)
 
     calls = []
 
