@@ -15,6 +15,7 @@ DEB_PACKAGES=(
   fonts-noto-core    # Latin with Vietnamese diacritics, Devanagari (Nepali)
   fonts-dejavu-core
   poppler-utils      # pdftotext/pdffonts/pdftoppm, used by the tests
+  qpdf               # qpdf --requires-password: tests of encrypted saved PDFs
   libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3  # Qt runtime
   libfreetype6 libglib2.0-0
   # Qt's X11 platform plugin (libqxcb.so and the libQt6XcbQpa it links): without

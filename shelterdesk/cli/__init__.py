@@ -26,6 +26,7 @@ import sys
 
 from shelterdesk.cli import (
     cmd_aftercare,
+    cmd_backup,
     cmd_ledger,
     cmd_print,
     cmd_report,
@@ -39,7 +40,7 @@ from shelterdesk.i18n import DEFAULT_LANGUAGE, _, set_language
 
 #: The subcommand groups, in the order ``--help`` lists them.
 COMMANDS = (cmd_setup, cmd_verify, cmd_residents, cmd_ledger, cmd_print, cmd_report,
-            cmd_aftercare)
+            cmd_aftercare, cmd_backup)
 
 _TOP_LEVEL_WITH_VALUE = ("--lang", "--db")
 

@@ -11,6 +11,13 @@ database, key file, backup or lockout file never (store.files.check_output_path)
 stderr as code points (U+XXXX) before the file is written; the file is still
 written, with 〓 in their place, because the intake desk may need the sheet
 tonight.
+
+Saved documents are encrypted by default (issue 12): ``--encrypt`` (the
+default) writes an AES-256 password-protected PDF and prints the generated
+password on standard output, on its own line ``password: …`` after the
+"Wrote" line — shown once, never stored; ``--age`` writes an age file with
+such a password instead; ``--plain`` writes an unprotected PDF after a warning
+on stderr, and the audit row says ``enc=plain``.
 """
 
 from __future__ import annotations
@@ -37,18 +44,28 @@ def register(sub) -> None:
         sp.add_argument("--out", required=True, metavar="FILE.pdf", help=_("PDF file to write"))
         sp.add_argument("--force", action="store_true",
                         help=_("replace FILE.pdf if it exists (never a database or key file)"))
-        sp.set_defaults(func=cmd_print)
+        enc = sp.add_mutually_exclusive_group()
+        enc.add_argument("--encrypt", dest="protection", action="store_const",
+                         const="pdf-aes256",
+                         help=_("password-protected PDF, AES-256 (the default); the password "
+                                "is printed once on standard output"))
+        enc.add_argument("--age", dest="protection", action="store_const", const="age",
+                         help=_("an age file protected by a generated password instead of a PDF"))
+        enc.add_argument("--plain", dest="protection", action="store_const", const="plain",
+                         help=_("an unprotected PDF (anyone who gets the file can read it)"))
+        sp.set_defaults(func=cmd_print, protection="pdf-aes256")
 
 
 def cmd_print(args) -> int:
+    from shelterdesk.reports import protect
     from shelterdesk.store.files import check_output_path, write_output
 
     doc = document(args.document)
     lang = getattr(args, "doc_lang", None) or doc.languages[0]
     out = Path(args.out)
-    protect = [Path(args.db)]
+    protect_paths = [Path(args.db)]
     with _force_hint():  # before any password is asked for
-        check_output_path(out, force=args.force, protect=protect)
+        check_output_path(out, force=args.force, protect=protect_paths)
     session = unlock(args)
     try:
         session.require(*doc.roles)
@@ -59,13 +76,21 @@ def cmd_print(args) -> int:
             print(_("shelterdesk: warning: these characters cannot be printed with the "
                     "installed fonts and appear as 〓: {codes}").format(
                 codes=" ".join(result.missing_codepoints)), file=sys.stderr)
+        kind = args.protection
+        password = None if kind == protect.PLAIN else protect.new_password()
+        data = protect.protect(result.data, kind, password)
+        if kind == protect.PLAIN:
+            print(_("shelterdesk: warning: {name} is not encrypted; anyone who gets the file "
+                    "can read it.").format(name=out.name), file=sys.stderr)
         with _force_hint():
-            write_output(out, result.data, force=args.force,
-                         protect=[*protect, session.db.path])
-        session.db.audit("print", "stay", args.stay, f"doc={doc.key} lang={lang}")
+            write_output(out, data, force=args.force,
+                         protect=[*protect_paths, session.db.path])
+        session.db.audit("print", "stay", args.stay, f"doc={doc.key} lang={lang} enc={kind}")
     finally:
         session.lock()
     print(_("Wrote {path} ({pages} pages).").format(path=out, pages=result.pages))
+    if password is not None:
+        print(f"password: {password}")
     return 0
 
 

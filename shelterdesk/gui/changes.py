@@ -31,6 +31,7 @@ CHILD_SUPPORT = "child_support"  # a child's support log or school/nursery step
 CASE_NOTE = "case_note"  # a case note written (or a correction)
 PROGRAMME = "programme"  # a programme session or its attendance
 AFTERCARE = "aftercare"  # aftercare items, partners, hand-overs
+BACKUP = "backup"        # a backup made and verified (the reminder, the safekeeping page)
 
 
 @dataclass(frozen=True)

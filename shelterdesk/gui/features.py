@@ -156,9 +156,14 @@ def _change_password(window: MainWindow) -> None:
     window.open_dialog(ChangeOwnPasswordDialog(window.session, window))
 
 
-def _settings(window: MainWindow) -> None:
-    from shelterdesk.gui.dialogs.accounts import SettingsDialog
-    window.open_dialog(SettingsDialog(window.session, window))
+def _settings(session: Session, window: MainWindow) -> QWidget:
+    from shelterdesk.gui.views.admin.settings_page import SettingsPage
+    return SettingsPage(session, window.stack)
+
+
+def _safekeeping(session: Session, window: MainWindow) -> QWidget:
+    from shelterdesk.gui.views.admin.safekeeping import SafekeepingPage
+    return SafekeepingPage(session, window.stack)
 
 
 def _ledger_import(window: MainWindow) -> None:
@@ -187,8 +192,12 @@ FEATURES: tuple[Feature, ...] = (
     Feature("accounts", N_("Staff accounts"), ADMINISTRATION, _accounts, actions=(
         Action("accounts", N_("Staff accounts…"), lambda w: w.show_page("accounts"),
                ADMINISTRATION),)),
-    Feature("settings", actions=(
-        Action("settings", N_("Settings…"), _settings, ADMINISTRATION),)),
+    Feature("safekeeping", N_("Backups and retention"), MANAGEMENT, _safekeeping, actions=(
+        Action("backup", N_("Back up now…"), lambda w: w.pages["safekeeping"].back_up(),
+               MANAGEMENT),)),
+    Feature("settings", N_("Settings"), ADMINISTRATION, _settings, actions=(
+        Action("settings", N_("Settings…"), lambda w: w.show_page("settings"),
+               ADMINISTRATION),)),
     Feature("ledger_import", actions=(
         Action("ledger_import", N_("Import the Excel ledger…"), _ledger_import,
                LEDGER_IMPORT),)),

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -170,7 +171,19 @@ class MainWindow(QMainWindow):
         self.nav.itemClicked.connect(self._nav_clicked)
         wl.addWidget(self.nav)
         self.stack = QStackedWidget(self.work)
-        wl.addWidget(self.stack, 1)
+        right = QWidget(self.work)
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        # Issue 12: a manager's or administrator's login shows this until a
+        # verified backup is younger than the reminder days.
+        self.backup_reminder = QLabel(right)
+        self.backup_reminder.setObjectName("backupReminder")
+        self.backup_reminder.setWordWrap(True)
+        self.backup_reminder.hide()
+        rl.addWidget(self.backup_reminder)
+        rl.addWidget(self.stack, 1)
+        self.stack.setParent(right)
+        wl.addWidget(right, 1)
         self.outer.addWidget(self.work)
 
         status = self.statusBar()
@@ -189,6 +202,9 @@ class MainWindow(QMainWindow):
         changes.hub().changed.connect(self._on_change)
         self.idle = IdleWatcher(self._idle_interval(session), self)
         self.idle.idle.connect(self.lock)
+        from shelterdesk.gui.os_lock import OsLockWatcher
+        self.os_lock = OsLockWatcher(self)
+        self.os_lock.locked.connect(self.lock)
         self.set_session(session)
 
     # -- menu ------------------------------------------------------------------------
@@ -248,6 +264,8 @@ class MainWindow(QMainWindow):
 
     def _on_change(self, change: changes.Change) -> None:
         """The idle-lock minutes may have changed in the settings."""
+        if change.touches(changes.BACKUP, changes.SETTINGS):
+            self.update_backup_reminder()
         if self.session is not None and change.touches(changes.SETTINGS):
             self.idle.set_interval(self._idle_interval(self.session))
 
@@ -385,6 +403,7 @@ class MainWindow(QMainWindow):
             # Again once the window is shown and active: activation would
             # otherwise give the focus to the navigation list.
             QTimer.singleShot(0, lambda k=home: self.focus_page(k))
+        self.update_backup_reminder()
 
     def focus_page(self, key: str) -> None:
         """The page's own first field (its focus proxy: the residents list's
@@ -392,6 +411,23 @@ class MainWindow(QMainWindow):
         page = self.pages.get(key)
         if page is not None and shiboken6.isValid(page) and self.current_page() == key:
             page.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+    def update_backup_reminder(self) -> None:
+        """Show or hide the backup reminder (managers and administrators)."""
+        from shelterdesk.core.codes import MANAGEMENT
+        from shelterdesk.store import backup as backups
+        s = self.session
+        due = (s is not None and s.db.is_open and features.allowed(s.account, MANAGEMENT)
+               and backups.reminder_due(s.db))
+        if due:
+            last = backups.last_verified(s.db)
+            self.backup_reminder.setText(
+                _("No verified backup has been made yet. Please make one (Backups and "
+                  "retention).") if last is None else
+                _("The last verified backup is from {date}. Please make a backup now (Backups "
+                  "and retention).").format(date=last.date().isoformat()))
+        self.backup_reminder.setVisible(bool(due))
 
     def lock(self) -> None:
         """Close every dialog, destroy every data page, close the connection,
@@ -419,6 +455,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(_("ShelterDesk"))
         self.facility_label.clear()
         self.staff_label.clear()
+        self.backup_reminder.hide()
         self._enable_actions(None)
         self.lock_action.setEnabled(False)
         self.lock_button.setEnabled(False)

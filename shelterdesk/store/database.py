@@ -451,35 +451,6 @@ class Database:
             self.con.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
             self.con.execute("PRAGMA journal_mode = WAL")
 
-    def backup_to(self, target: Path, data_key: bytes) -> None:
-        """An encrypted copy under the same data key, checked after writing."""
-        target = Path(target)
-        if target.exists():
-            raise DatabaseExists(_("{name} already exists; choose another file name.").format(
-                name=target.name))
-        with self._lock:
-            self.con.execute(f"ATTACH DATABASE ? AS backup KEY \"x'{data_key.hex()}'\"",
-                             (str(target),))
-            try:
-                self.con.execute("SELECT sqlcipher_export('backup')")
-                v = self.con.execute("PRAGMA user_version").fetchone()[0]
-                self.con.execute(f"PRAGMA backup.user_version = {int(v)}")
-                self.con.execute(f"PRAGMA backup.application_id = {migrations.APPLICATION_ID}")
-            finally:
-                self.con.execute("DETACH DATABASE backup")
-        try:
-            check = Database.open(target, data_key, upgrade=False)
-            try:
-                problems = check.integrity_problems()
-            finally:
-                check.close()
-        except StoreError:
-            problems = {"open": ["failed"]}
-        if any(problems.values()):
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(target) + suffix).unlink(missing_ok=True)
-            raise DatabaseDamaged(_("The backup could not be verified; it was not kept."))
-
 
 def _connect(path: Path, data_key: bytes):
     if len(data_key) != 32:

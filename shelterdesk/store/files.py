@@ -46,6 +46,8 @@ _PROTECTED_NAME_SUFFIXES = ("-wal", "-shm", "-journal", ".keys", ".keys.bak", *L
 #: The start of a plain SQLite file, and the marker in our key-slot file.
 SQLITE_HEADER = b"SQLite format 3\x00"
 KEY_FILE_MAGIC = b"shelterdesk-keyslots"
+#: The start of a backup file (store.backup.MAGIC).
+BACKUP_MAGIC = b"SHELTERDESK-BK1\n"
 #: SQLCipher writes whole pages; an encrypted database is a multiple of this.
 _PAGE = 1024
 
@@ -133,7 +135,7 @@ def _looks_like_database(path: Path) -> bool:
         size = os.stat(path).st_size
     except OSError:
         return False
-    if head.startswith(SQLITE_HEADER) or KEY_FILE_MAGIC in head:
+    if head.startswith((SQLITE_HEADER, BACKUP_MAGIC)) or KEY_FILE_MAGIC in head:
         return True
     if head.lstrip().startswith(b"{") and b'"failures"' in head:  # a lockout file
         return True

@@ -17,6 +17,7 @@ Keys that are not settings stay where they belong: ``database_id`` and
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from shelterdesk.core.models import Facility
@@ -31,20 +32,28 @@ RECORD_RETENTION_YEARS = "record_retention_years"
 CURFEW = "curfew"
 QUIET_HOURS = "quiet_hours"
 CONSENT_LANGUAGE = "consent_language"
+BACKUP_REMINDER_DAYS = "backup_reminder_days"
+CLOSURE_DAYS = "closure_days"
+#: Not a key of ``meta``: the date a capacity change takes effect (``update``'s
+#: ``capacity_from``), named here so its errors have a field.
+CAPACITY_FROM = "capacity_from"
 
 CAPACITY_RANGE = (1, 1000)
 IDLE_LOCK_RANGE = (1, 120)
 RETENTION_RANGE = (1, 100)
 HOURS_TEXT = 40
+BACKUP_REMINDER_RANGE = (1, 365)
+MAX_CLOSURE_DAYS = 60
 
 #: Who may change settings.
 SETTINGS_ROLES = ("admin",)
 
-_INT_KEYS = (CAPACITY, IDLE_LOCK_MINUTES, RECORD_RETENTION_YEARS)
+_INT_KEYS = (CAPACITY, IDLE_LOCK_MINUTES, RECORD_RETENTION_YEARS, BACKUP_REMINDER_DAYS)
 _BOOL_KEYS = (BOARD_SHOWS_ALIAS,)
 _TEXT_KEYS = (FACILITY_NAME, CURFEW, QUIET_HOURS)
 _CODE_KEYS = (CONSENT_LANGUAGE,)
-KEYS = _TEXT_KEYS[:1] + _INT_KEYS + _BOOL_KEYS + _TEXT_KEYS[1:] + _CODE_KEYS
+_DATES_KEYS = (CLOSURE_DAYS,)
+KEYS = _TEXT_KEYS[:1] + _INT_KEYS + _BOOL_KEYS + _TEXT_KEYS[1:] + _CODE_KEYS + _DATES_KEYS
 
 
 @dataclass(frozen=True)
@@ -72,7 +81,42 @@ def facility_name(db) -> str:
 
 
 def capacity(db) -> int:
+    """The capacity in effect today (see :func:`capacity_on`)."""
+    return capacity_on(db, date.today())
+
+
+def capacity_on(db, day: date) -> int:
+    """The capacity in effect on ``day``: the latest change that took effect on
+    or before it (table ``capacity_change``), else the capacity set at
+    creation. The reports' capacity over time reads this."""
+    row = db.query_one("SELECT capacity FROM capacity_change WHERE effective_on <= ? "
+                       "ORDER BY effective_on DESC LIMIT 1", (day.isoformat(),))
+    if row is not None:
+        return int(row[0])
     return _int(db, CAPACITY) or 0
+
+
+def capacity_changes(db) -> list[tuple[date, int]]:
+    """Every recorded change (effective date, capacity), oldest first; the
+    first, effective from ``date.min``, is the capacity before any change."""
+    return [(date.fromisoformat(d), int(c)) for d, c in db.query(
+        "SELECT effective_on, capacity FROM capacity_change ORDER BY effective_on")]
+
+
+def backup_reminder_days(db) -> int:
+    """Days after the last verified backup before managers are reminded (7)."""
+    return _int(db, BACKUP_REMINDER_DAYS) or 7
+
+
+def closure_days(db) -> tuple[date, ...]:
+    """The facility's own closure days (besides the public-office calendar)."""
+    out = []
+    for part in _text(db, CLOSURE_DAYS).split(","):
+        try:
+            out.append(date.fromisoformat(part.strip()))
+        except ValueError:
+            continue
+    return tuple(sorted(set(out)))
 
 
 def idle_lock_minutes(db) -> int:
@@ -130,6 +174,17 @@ def check(values: dict[str, Any]) -> list:
         elif key == CONSENT_LANGUAGE:
             if value not in DOCUMENT_LANGUAGES:
                 c.add(key, _("Choose one of the languages of the documents."))
+        elif key == BACKUP_REMINDER_DAYS:
+            if not _in_range(value, BACKUP_REMINDER_RANGE):
+                c.add(key, _("The backup reminder must be between {low} and {high} "
+                             "days.").format(low=BACKUP_REMINDER_RANGE[0],
+                                             high=BACKUP_REMINDER_RANGE[1]))
+        elif key == CLOSURE_DAYS:
+            days = list(value or ())
+            if not all(isinstance(d, date) for d in days):
+                c.add(key, _("Closure days must be dates."))
+            elif len(set(days)) > MAX_CLOSURE_DAYS:
+                c.add(key, _("At most {n} closure days can be set.").format(n=MAX_CLOSURE_DAYS))
         elif key in _BOOL_KEYS and not isinstance(value, bool):
             raise TypeError(f"{key} takes True or False")
     return c.errors
@@ -143,30 +198,68 @@ def _in_range(value, bounds: tuple[int, int]) -> bool:
 def _stored(key: str, value) -> str:
     if key in _BOOL_KEYS:
         return "1" if value else "0"
+    if key in _DATES_KEYS:
+        return ",".join(d.isoformat() for d in sorted(set(value or ())))
     if value is None:
         return ""
     return str(value).strip()
 
 
 def _audit_detail(key: str, stored: str) -> str:
+    if key in _DATES_KEYS:
+        return f"{key}={len(stored.split(',')) if stored else 0} days"
     return key if key in _TEXT_KEYS else f"{key}={stored}"
 
 
-def update(session, values: dict[str, Any]) -> None:
+def update(session, values: dict[str, Any], *, capacity_from: date | None = None,
+           today: date | None = None) -> None:
     """Change the settings in ``values`` (key → typed value) as one user
     action: an administrator only, every value checked before anything is
-    written, all of them or none, one audit row per key."""
+    written, all of them or none, one audit row per key.
+
+    A capacity is recorded with the date it takes effect (``capacity_from``,
+    today if not given) in ``capacity_change``; the ``capacity`` key follows
+    only once that date has come (:func:`capacity` reads the history)."""
     session.require(*SETTINGS_ROLES)
+    today = today or date.today()
     errors = check(values)
+    if CAPACITY in values and capacity_from is not None and not isinstance(capacity_from, date):
+        errors.append(_date_error())
     if errors:
         raise ValidationError(errors)
     db = session.db
     with db.transaction() as con:
         for key, value in values.items():
             stored = _stored(key, value)
+            if key == CAPACITY:
+                effective = capacity_from or today
+                _record_capacity(con, db, int(value), effective)
+                db.audit("update", "setting", None,
+                         f"{key}={stored} from={effective.isoformat()}")
+                if effective > today:
+                    continue  # meta's capacity follows when the date comes
+            else:
+                db.audit("update", "setting", None, _audit_detail(key, stored))
             con.execute("INSERT INTO meta(key, value) VALUES (?, ?) "
                         "ON CONFLICT(key) DO UPDATE SET value=excluded.value", (key, stored))
-            db.audit("update", "setting", None, _audit_detail(key, stored))
+
+
+def _date_error():
+    from shelterdesk.core.validation import FieldError
+    return FieldError(CAPACITY_FROM, _("Enter the date the capacity takes effect."))
+
+
+def _record_capacity(con, db, capacity_value: int, effective: date) -> None:
+    from shelterdesk.store.rows import now_text
+    if con.execute("SELECT count(*) FROM capacity_change").fetchone()[0] == 0:
+        before = _int(db, CAPACITY)
+        if before:
+            con.execute("INSERT INTO capacity_change(effective_on, capacity, changed_at) "
+                        "VALUES (?, ?, ?)", (date.min.isoformat(), before, now_text()))
+    con.execute("INSERT INTO capacity_change(effective_on, capacity, changed_at) VALUES (?, ?, ?) "
+                "ON CONFLICT(effective_on) DO UPDATE SET capacity=excluded.capacity, "
+                "changed_at=excluded.changed_at",
+                (effective.isoformat(), capacity_value, now_text()))
 
 
 def seed(con, f: Facility, created_at: str) -> None:

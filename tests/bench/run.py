@@ -19,7 +19,7 @@ OTHERS = ("tests.bench.bench_plain", "tests.bench.bench_startup", "tests.bench.b
           "tests.bench.bench_first_preview",
           "tests.bench.bench_import",
           "tests.bench.bench_reports", "tests.bench.bench_plans", "tests.bench.bench_casework",
-          "tests.bench.bench_aftercare")
+          "tests.bench.bench_aftercare", "tests.bench.bench_backup")
 
 
 def _table(title: str, rows: dict[str, str]) -> str:

@@ -84,7 +84,7 @@ def test_verify_on_the_new_database(created):
     assert p.returncode == 0, p.stderr
     assert p.stdout.splitlines() == ["cipher_integrity_check: ok", "integrity_check: ok",
                                      "foreign_key_check: ok", "audit_chain: ok",
-                                     "key_file: ok"]
+                                     "key_file: ok", "last_verified_backup: none"]
 
 
 def test_demo(tmp_path):
@@ -109,8 +109,9 @@ def test_verify_prints_one_line_per_check(db_path):
     lines = p.stdout.splitlines()
     assert [ln.split(":")[0] for ln in lines] == ["cipher_integrity_check", "integrity_check",
                                                    "foreign_key_check", "audit_chain",
-                                                   "key_file"]
-    assert all(ln.endswith(": ok") for ln in lines)
+                                                   "key_file", "last_verified_backup"]
+    assert all(ln.endswith(": ok") for ln in lines[:-1])
+    assert lines[-1] == "last_verified_backup: none"
 
 
 def test_verify_fails_on_a_tampered_audit_log(session, db_path):
@@ -122,6 +123,7 @@ def test_verify_fails_on_a_tampered_audit_log(session, db_path):
     assert lines[0] == "cipher_integrity_check: ok"
     chain = next(ln for ln in lines if ln.startswith("audit_chain: "))
     assert "changed" in chain
+    assert lines[-1] == "last_verified_backup: none"
 
 
 def test_wrong_password_is_exit_1_with_one_line(db_path):
@@ -220,8 +222,9 @@ def test_verify_reports_every_check_on_a_damaged_page(db_path, page):
     lines = p.stdout.splitlines()
     assert [ln.split(":")[0] for ln in lines] == ["cipher_integrity_check", "integrity_check",
                                                    "foreign_key_check", "audit_chain",
-                                                   "key_file"]
+                                                   "key_file", "last_verified_backup"]
     assert lines[0] == f"cipher_integrity_check: damaged page {page + 1}"
+    assert lines[-1] == "last_verified_backup: unknown"
     p = run("residents", "--db", str(db_path), "--user", "admin", stdin=PASSWORD + "\n")
     assert p.returncode == 1 and p.stdout == ""
     assert f"damaged at page {page + 1}: run verify" in _one_line(p.stderr)

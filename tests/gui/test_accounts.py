@@ -10,7 +10,6 @@ from shelterdesk.gui.dialogs.accounts import (
     AccountsPanel,
     AddAccountDialog,
     ChangeOwnPasswordDialog,
-    SettingsDialog,
 )
 from shelterdesk.gui.main_window import MainWindow
 from shelterdesk.store import accounts as accounts_repo
@@ -103,7 +102,7 @@ def test_disabling_ones_own_account_is_refused_before_asking(qtbot, admin):
     assert panel.message.text() == "You cannot disable your own account."
 
 
-def test_change_own_password_and_settings(qtbot, admin, db_path):
+def test_change_own_password(qtbot, admin, db_path):
     dialog = ChangeOwnPasswordDialog(admin)
     qtbot.addWidget(dialog)
     dialog.open()
@@ -117,15 +116,7 @@ def test_change_own_password_and_settings(qtbot, admin, db_path):
     _ok(qtbot, dialog)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
     sessions.unlock(db_path, ADMIN, "brand new pass 2").lock()
-
-    settings = SettingsDialog(admin)
-    qtbot.addWidget(settings)
-    settings.open()
-    assert settings.idle.value() == 5
-    settings.idle.setValue(12)
-    _ok(qtbot, settings)
-    qtbot.waitUntil(lambda: not settings.isVisible(), timeout=5000)
-    assert admin.facility().idle_lock_minutes == 12
+    # The settings (idle lock and the rest): tests/gui/test_safekeeping.py.
 
 
 def test_accounts_page_is_for_administrators_only(qtbot, admin, db_path):

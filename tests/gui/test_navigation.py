@@ -52,7 +52,8 @@ def test_a_caseworker_starts_her_day_on_the_today_page(qtbot, session):
 def test_an_administrator_also_sees_the_staff_accounts(qtbot, session):
     window = _window(qtbot, session, session.db.path)
     assert window.nav_keys() == ["residents", "intake", "beds", "today", "programme",
-                                 "aftercare", "reports", "audit", "accounts"]
+                                 "aftercare", "reports", "audit", "accounts", "safekeeping",
+                                 "settings"]
     assert window.current_page() == "residents"
     assert window.action("accounts").isEnabled() and window.action("settings").isEnabled()
     window.action("accounts").trigger()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from intake_helpers import admit_sample
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QMessageBox
@@ -30,8 +31,48 @@ def test_consent_sheet_previewed_printed_and_saved(qtbot, session, tmp_path):
     assert audits(db, "print") == [("stay", s.id, "doc=consent lang=ko")]
     assert dlg.save_to(tmp_path / "chosen")  # .pdf is added
     assert (tmp_path / "chosen.pdf").read_bytes().startswith(b"%PDF")
-    assert audits(db, "save") == [("stay", s.id, "doc=consent lang=ko")]
+    assert audits(db, "save") == [("stay", s.id, "doc=consent lang=ko enc=pdf-aes256")]
+    # Encrypted by default (issue 12): qpdf says a password is needed; only the
+    # password shown once (in the dialog, selectable) opens it.
+    import subprocess
+
+    import pikepdf
+    assert subprocess.run(["qpdf", "--requires-password",
+                           str(tmp_path / "chosen.pdf")]).returncode == 0
+    assert dlg.last_password in dlg.password_label.text()
+    with pytest.raises(pikepdf.PasswordError):
+        pikepdf.open(tmp_path / "chosen.pdf", password="WRONG")
+    with pikepdf.open(tmp_path / "chosen.pdf", password=dlg.last_password) as pdf:
+        assert len(pdf.pages) == dlg.document.pageCount()
     assert dlg.suggested_name() == f"consent-stay{s.id}-ko.pdf"  # ids only, no name
+
+
+def test_plain_pdf_only_after_the_warning_and_audited(qtbot, session, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+    db = session.db
+    s = admit_sample(db)
+    dlg = PdfPreviewDialog(session, build_document(db, s.id, "intake", "ja"), s.id, "intake",
+                           "ja")
+    qtbot.addWidget(dlg)
+    plain_filter = "Plain PDF, not protected (*.pdf)"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(tmp_path / "plain.pdf"), plain_filter))
+    answers = []
+    monkeypatch.setattr("shelterdesk.gui.dialogs.pdf_preview.ask_yes_no",
+                        lambda *a, **k: answers.append(a[2]) or False)
+    assert not dlg.save_as()  # warned, declined: nothing written
+    assert "anyone" in answers[0] and not (tmp_path / "plain.pdf").exists()
+    monkeypatch.setattr("shelterdesk.gui.dialogs.pdf_preview.ask_yes_no", lambda *a, **k: True)
+    assert dlg.save_as()
+    assert (tmp_path / "plain.pdf").read_bytes().startswith(b"%PDF")
+    assert audits(db, "save") == [("stay", s.id, "doc=intake lang=ja enc=plain")]
+    age_filter = "age file with a password (*.age)"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(tmp_path / "sheet"), age_filter))
+    assert dlg.save_as()
+    from pyrage import passphrase
+    assert passphrase.decrypt((tmp_path / "sheet.age").read_bytes(),
+                              dlg.last_password).startswith(b"%PDF")
 
 
 def test_uncovered_characters_are_reported_before_printing(qtbot, session, monkeypatch,

@@ -114,14 +114,14 @@ def test_no_name_in_any_byte_the_program_wrote(session, db_path, tmp_path):
         sessions.unlock(db_path, ADMIN, SECRETS["family_name"] + "x" * 8)
     assert (folder / "shelter.db.lockout").exists()
     accounts_repo.add_account(session, "case1", "支援員 架空", {"caseworker"}, "staff password 2")
-    backups.backup(session, folder / "backup.db")
+    backups.backup(session, folder / "backup.sdbk")
 
     # While the program is running: the WAL holds the newest pages.
     wal = Path(str(db_path) + "-wal")
     assert wal.exists() and wal.stat().st_size > 0
     names = {p.name for p in folder.iterdir()}
     assert {"shelter.db", "shelter.db-wal", "shelter.db.keys", "shelter.db.keys.bak",
-            "backup.db", "backup.db.keys"} <= names
+            "backup.sdbk"} <= names  # one file: the database and the key slots
     assert _scan(folder) == {}
 
     session.lock()

@@ -338,10 +338,12 @@ def test_rotation_interrupted_twice_still_opens(session, db_path):
 
 
 def test_backup_copy_opens_with_the_same_passwords(session, tmp_path):
-    target = tmp_path / "backup" / "copy.db"
+    target = tmp_path / "backup" / "copy.sdbk"
     target.parent.mkdir()
     backups.backup(session, target)
-    s = sessions.unlock(target, ADMIN, PASSWORD)
+    restored = tmp_path / "restored.db"
+    backups.restore(target, restored, ADMIN, PASSWORD)
+    s = sessions.unlock(restored, ADMIN, PASSWORD)
     try:
         assert _reads(s)
         assert not any(s.db.integrity_problems().values())

@@ -183,11 +183,27 @@ def test_cli_print_intake_and_consent(session, db_path, tmp_path):
     assert r.returncode == 0, r.stderr
     assert out.read_bytes().startswith(b"%PDF")
     assert "U+E000" in r.stderr  # warned before the sheet is used, still written
+    # Encrypted by default: AES-256, the password once on standard output.
+    lines = r.stdout.splitlines()
+    assert len(lines) == 2 and lines[1].startswith("password: ")
+    password = lines[1].removeprefix("password: ")
+    assert subprocess.run(["qpdf", "--requires-password", str(out)]).returncode == 0
     out2 = tmp_path / "consent.pdf"
     r = _cli(["print", "consent", "--db", str(db_path), "--user", "admin", "--stay", str(sid),
               "--lang", "es", "--out", str(out2)])
     assert r.returncode == 0, r.stderr
-    assert "Normas de la casa" in _flat(_pdftotext(out2.read_bytes()))
+    import io
+
+    import pikepdf
+    with pytest.raises(pikepdf.PasswordError):
+        pikepdf.open(out2)
+    with pytest.raises(pikepdf.PasswordError):
+        pikepdf.open(out2, password=password)  # each file its own password
+    second = r.stdout.splitlines()[1].removeprefix("password: ")
+    with pikepdf.open(out2, password=second) as pdf:
+        clear = io.BytesIO()
+        pdf.save(clear)
+    assert "Normas de la casa" in _flat(_pdftotext(clear.getvalue()))
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp left
 
     from shelterdesk.store import session as sessions
@@ -199,6 +215,7 @@ def test_cli_print_intake_and_consent(session, db_path, tmp_path):
         s.lock()
     assert [(a, e, i) for a, e, i, _d in rows] == [("print", "stay", sid)] * 2
     assert "doc=intake lang=ja" in rows[0][3] and "doc=consent lang=es" in rows[1][3]
+    assert rows[0][3].endswith("enc=pdf-aes256") and rows[1][3].endswith("enc=pdf-aes256")
     assert "見本" not in " ".join(d for *_x, d in rows)  # ids only, never a name
 
 
@@ -283,3 +300,36 @@ def test_intake_sheet_carries_the_danger_warning_and_every_consent_status(db):
     assert re.search(r"架空市.*?撤回", text)
     assert re.search(r"架空福祉事務所.*?期間満了", text)
     assert re.search(r"架空児童相談所.*?有効期間前", text)
+
+def test_cli_print_plain_warns_and_is_audited_age_opens_with_its_password(session, db_path,
+                                                                         tmp_path):
+    sid = admit(session.db, "見本", "花子")
+    session.lock()
+    plain = tmp_path / "plain.pdf"
+    r = _cli(["print", "intake", "--db", str(db_path), "--user", "admin", "--stay", str(sid),
+              "--out", str(plain), "--plain"])
+    assert r.returncode == 0, r.stderr
+    assert "not encrypted" in r.stderr and "password" not in r.stdout
+    assert subprocess.run(["qpdf", "--requires-password", str(plain)]).returncode == 2
+    assert "見本" in _pdftotext(plain.read_bytes())
+    aged = tmp_path / "intake.age"
+    r = _cli(["print", "intake", "--db", str(db_path), "--user", "admin", "--stay", str(sid),
+              "--out", str(aged), "--age"])
+    assert r.returncode == 0, r.stderr
+    password = r.stdout.splitlines()[1].removeprefix("password: ")
+    from pyrage import passphrase
+    assert aged.read_bytes().startswith(b"age-encryption.org/v1")
+    with pytest.raises(Exception):
+        passphrase.decrypt(aged.read_bytes(), "WRONG-PASS")
+    assert passphrase.decrypt(aged.read_bytes(), password).startswith(b"%PDF")
+    r = _cli(["print", "intake", "--db", str(db_path), "--user", "admin", "--stay", str(sid),
+              "--out", str(tmp_path / "x.pdf"), "--plain", "--encrypt"])
+    assert r.returncode == 2  # one or the other
+    from shelterdesk.store import session as sessions
+    s = sessions.unlock(db_path, "admin", PASSWORD)
+    try:
+        details = [d for (d,) in s.db.query("SELECT detail FROM audit WHERE action='print' "
+                                            "ORDER BY id")]
+    finally:
+        s.lock()
+    assert details == ["doc=intake lang=ja enc=plain", "doc=intake lang=ja enc=age"]

@@ -1,5 +1,5 @@
 """Staff accounts (administrators only), changing one's own password (every
-account), and the facility settings an administrator may change.
+account). The facility settings are a page (gui/views/admin/settings_page.py).
 
 Anything that derives a key (a new password means a new key slot) or
 re-encrypts the database runs in a worker. After an account is disabled the
@@ -8,7 +8,7 @@ program offers to rotate the data key: the person may have kept a copy of it
 copy useless. ``ask`` is injectable so tests answer the question themselves.
 
 The dialogs' layouts are ui/account.ui, set_password.ui, change_password.ui
-and settings.ui (Qt Designer; ``make forms``); each saves through
+(Qt Designer; ``make forms``); each saves through
 ``gui.operations.run_action`` and announces the change.
 """
 
@@ -38,7 +38,6 @@ from shelterdesk.gui import changes
 from shelterdesk.gui.forms.ui_account import Ui_AccountDialog
 from shelterdesk.gui.forms.ui_change_password import Ui_ChangePasswordDialog
 from shelterdesk.gui.forms.ui_set_password import Ui_SetPasswordDialog
-from shelterdesk.gui.forms.ui_settings import Ui_SettingsDialog
 from shelterdesk.gui.operations import run_action, show_failure
 from shelterdesk.gui.widgets.errors import FieldErrors, clear_field_errors, set_error
 from shelterdesk.gui.widgets.passwords import password_mismatch
@@ -46,8 +45,6 @@ from shelterdesk.gui.widgets.questions import Ask, ask_yes_no
 from shelterdesk.i18n import _
 from shelterdesk.store import accounts as accounts_repo
 from shelterdesk.store import session as sessions
-from shelterdesk.store import settings as settings_repo
-from shelterdesk.store.settings import IDLE_LOCK_RANGE
 
 
 class _FormDialog(QDialog):
@@ -201,28 +198,6 @@ class ChangeOwnPasswordDialog(_FormDialog):
     def work(self):
         s, old, new = self.session, self.old.text(), self.password.text()
         return lambda: accounts_repo.change_own_password(s, old, new)
-
-
-class SettingsDialog(_FormDialog):
-    """Facility settings an administrator may change. The main window hears
-    the SETTINGS change and re-reads the idle-lock minutes."""
-
-    form_class = Ui_SettingsDialog
-    field_names = ("idle_lock_minutes",)
-    change_kind = changes.SETTINGS
-
-    def __init__(self, session: sessions.Session, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.session = session
-        self.idle = self.ui.idle_lock_minutes
-        low, high = IDLE_LOCK_RANGE
-        self.idle.setRange(low, high)
-        self.idle.setSuffix(" " + _("min"))
-        self.idle.setValue(session.facility().idle_lock_minutes)
-
-    def work(self):
-        s, minutes = self.session, self.idle.value()
-        return lambda: settings_repo.update(s, {settings_repo.IDLE_LOCK_MINUTES: minutes})
 
 
 ROLE_ORDER = [c.code for c in codes.ROLE]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from shelterdesk.gui.tasks import run_task
 from shelterdesk.gui.widgets.errors import error_label, set_error
+from shelterdesk.gui.widgets.questions import ask_yes_no
 from shelterdesk.gui.widgets.screen_fit import fit_to_screen
 from shelterdesk.i18n import _
 from shelterdesk.reports.documents import document
@@ -139,6 +140,14 @@ class PdfPreviewDialog(QDialog):
         lay.addWidget(self.view, 1)
         self.error = error_label()
         lay.addWidget(self.error)
+        # Issue 12: the password of the file just saved, shown once (selectable).
+        self.password_label = QLabel()
+        self.password_label.setObjectName("shownOncePassword")
+        self.password_label.setWordWrap(True)
+        self.password_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.password_label.hide()
+        lay.addWidget(self.password_label)
         row = QHBoxLayout()
         row.addWidget(QLabel(_("{n} page(s) · confidential (取扱注意)").format(
             n=self.document.pageCount())))
@@ -170,9 +179,10 @@ class PdfPreviewDialog(QDialog):
             QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
-    def _audit(self, action: str) -> None:
+    def _audit(self, action: str, enc: str | None = None) -> None:
+        detail = f"doc={self.doc_kind} lang={self.lang}"
         self.session.db.audit(action, "stay", self.stay_id,
-                              f"doc={self.doc_kind} lang={self.lang}")
+                              detail if enc is None else f"{detail} enc={enc}")
 
     # -- printing ----------------------------------------------------------------
     def print_document(self) -> bool:
@@ -227,27 +237,43 @@ class PdfPreviewDialog(QDialog):
         return f"{self.doc_kind}-stay{self.stay_id}-{self.lang}.pdf"
 
     def save_as(self) -> bool:
+        """Encrypted by default (reports.protect): a password-protected PDF or
+        an age file, the password generated and shown once; a plain PDF only
+        after an explicit warning."""
         if not self._accept_missing():
             return False
-        path, _filter = QFileDialog.getSaveFileName(
+        from shelterdesk.reports import protect
+        filters = {_("Password-protected PDF, AES-256 (*.pdf)"): protect.PDF_AES256,
+                   _("age file with a password (*.age)"): protect.AGE,
+                   _("Plain PDF, not protected (*.pdf)"): protect.PLAIN}
+        path, chosen = QFileDialog.getSaveFileName(
             self, _("Save the document"), str(Path.home() / self.suggested_name()),
-            _("PDF documents (*.pdf)"))
+            ";;".join(filters))
         if not path:
             return False
-        return self.save_to(Path(path))
+        kind = filters.get(chosen, protect.PDF_AES256)
+        if kind == protect.PLAIN and not ask_yes_no(self, _("Save without protection"), _(
+                "A plain PDF can be read by anyone who gets the file (a lost USB stick, a "
+                "shared folder). Save it without a password anyway?")):
+            return False
+        return self.save_to(Path(path), kind)
 
-    def save_to(self, path: Path) -> bool:
-        """Write exactly where the person chose, atomically; audited. The file
-        dialog has asked before replacing a file; a database, key file, backup
-        or lockout file is refused all the same (store.files.check_output_path)."""
+    def save_to(self, path: Path, kind: str = "pdf-aes256") -> bool:
+        """Write exactly where the person chose, atomically; audited with how
+        it is protected. The file dialog has asked before replacing a file; a
+        database, key file, backup or lockout file is refused all the same
+        (store.files.check_output_path)."""
+        from shelterdesk.reports import protect
         path = Path(path)
-        if path.suffix.lower() != ".pdf":
-            path = path.with_name(path.name + ".pdf")
+        suffix = ".age" if kind == protect.AGE else ".pdf"
+        if path.suffix.lower() != suffix:
+            path = path.with_name(path.name + suffix)
         if not self._still_unlocked():
             return False
+        password = None if kind == protect.PLAIN else protect.new_password()
+        data = protect.protect(bytes(self.result.data), kind, password)
         try:
-            write_output(path, bytes(self.result.data), force=True,
-                         protect=[self.session.db.path])
+            write_output(path, data, force=True, protect=[self.session.db.path])
         except OutputRefused as e:
             set_error(self.error, str(e))
             return False
@@ -255,7 +281,15 @@ class PdfPreviewDialog(QDialog):
             set_error(self.error, _("The file could not be written: {reason}").format(
                 reason=e.strerror or e.__class__.__name__))
             return False
-        self._audit("save")
+        self._audit("save", kind)
         set_error(self.error, "")
+        if password is None:
+            self.password_label.setText(_("Saved without protection."))
+        else:
+            self.password_label.setText(_(
+                "Password for {name} (shown only now; write it down or tell it by phone, "
+                "never beside the file): {password}").format(name=path.name, password=password))
+        self.password_label.show()
+        self.last_password = password
         self.saved.emit(str(path))
         return True

@@ -27,7 +27,7 @@ def _v1(con) -> None:
 
 
 def _v2(con) -> None:
-    """Folded search keys, signed role grants, plans, casework and aftercare (see V2_SCRIPTS)."""
+    """Folded search keys; grants, plans, casework, aftercare, capacity, retention (V2_SCRIPTS)."""
     import uuid
 
     from shelterdesk.core.text import search_key
@@ -55,8 +55,8 @@ V2_SCRIPTS = (
     "v0002_plans.sql",         # responsible account, next review, indexes, the goal template
     "v0002_casework.sql",      # case-note corrections, the school and nursery checklist, indexes
     "v0002_aftercare.sql",     # item UID and change counter, closure days, hand-overs
+    "v0002_capacity_retention.sql",  # capacity by effective date; purged stays' anonymous figures
 )
-
 
 
 def run_script(con, path: Path) -> None:

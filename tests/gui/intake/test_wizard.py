@@ -179,7 +179,8 @@ def test_keyboard_only_intake_with_one_child(qtbot, session, tmp_path):
     assert w.done_page.preview.save_to(out)
     assert out.read_bytes().startswith(b"%PDF")
     audit = db.query("SELECT action, entity, entity_id, detail FROM audit WHERE action='save'")
-    assert audit == [("save", "stay", stay_id, "doc=intake lang=ja")]
+    # Saved encrypted by default (issue 12): the audit row says how.
+    assert audit == [("save", "stay", stay_id, "doc=intake lang=ja enc=pdf-aes256")]
     w.done_page.preview.close()
 
 

@@ -1,0 +1,1 @@
+"""Administration pages: the facility settings, backups and retention."""
