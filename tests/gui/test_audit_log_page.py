@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from shelterdesk.gui.views import audit_log as audit_view
-from shelterdesk.i18n import set_language
 from shelterdesk.gui.views.audit_log import AuditLogPage
+from shelterdesk.i18n import set_language
 from shelterdesk.store import accounts, audit_log
 from shelterdesk.store import session as sessions
 from shelterdesk.store.errors import Forbidden

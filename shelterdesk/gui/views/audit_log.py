@@ -41,7 +41,6 @@ from shelterdesk.store import audit_log
 from shelterdesk.store.errors import OutputRefused, StoreError
 from shelterdesk.store.files import disk_problem, write_output
 
-
 #: The audit log's action codes as a manager reads them.
 ACTIONS = {
     "add_goal": N_("Goal added"), "add_milestone": N_("Milestone added"),
@@ -74,7 +73,7 @@ RECORDS = {
     "facility": N_("Facility"), "partner": N_("Partner agency"), "plan": N_("Support plan"),
     "plan_template": N_("Plan template"), "programme_attendance": N_("Programme attendance"),
     "report": N_("Report"), "resident": N_("Resident"), "setting": N_("Settings"),
-    "stay": N_("Stay"), "transfer_identity": N_("Hand-over key"),
+    "stay": N_("Stay record"), "transfer_identity": N_("Hand-over key"),
 }
 
 
@@ -157,7 +156,7 @@ class AuditLogPage(QWidget):
         self.save_button.clicked.connect(self.save_as)
         self.filter = audit_log.AuditFilter()
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt)
+    def showEvent(self, event) -> None:
         """Each visit reads the newest rows (with the current filter)."""
         super().showEvent(event)
         if self.session.db.is_open:
