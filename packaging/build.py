@@ -9,7 +9,11 @@
    times: dist/shelterdesk-VERSION-linux-x86_64.tar.gz or
    dist\\shelterdesk-VERSION-windows-x86_64.zip;
 4. its SHA-256 in dist/SHA256SUMS (``sha256sum -c`` format; replaces an
-   older line for the same file).
+   older line for the same file);
+5. on Linux, the installer and the desktop entry beside the archive
+   (dist/install.sh, dist/shelterdesk.desktop, their lines in SHA256SUMS too):
+   the README's install steps run in the folder of the stick, which holds
+   what dist/ holds, not a checkout.
 
 Nothing here reaches the network.
 """
@@ -83,6 +87,18 @@ def make_archive(version: str) -> Path:
     return out
 
 
+def copy_installer() -> list[Path]:
+    """packaging/linux/install.sh and the desktop entry, next to the archive."""
+    copied = []
+    for name in ("install.sh", "shelterdesk.desktop"):
+        out = DIST / name
+        out.write_bytes((ROOT / "packaging" / "linux" / name).read_bytes())
+        out.chmod(0o755 if name.endswith(".sh") else 0o644)
+        record_checksum(out)
+        copied.append(out)
+    return copied
+
+
 def main() -> int:
     started = time.monotonic()
     subprocess.run([sys.executable, str(ROOT / "tools" / "compile_catalogs.py")], check=True)
@@ -94,6 +110,8 @@ def main() -> int:
     built = time.monotonic() - started
     archive = make_archive(metadata.version("shelterdesk"))
     digest = record_checksum(archive)
+    if sys.platform != "win32":
+        copy_installer()
     size = sum(p.lstat().st_size for p in FOLDER.rglob("*") if not p.is_symlink() and p.is_file())
     print(f"{FOLDER}: {size / 1e6:.0f} MB (frozen in {built:.0f} s)")
     print(f"{archive}: {archive.stat().st_size / 1e6:.0f} MB, sha256 {digest}")

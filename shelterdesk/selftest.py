@@ -68,6 +68,14 @@ def _check_package_data(ctx: _Context) -> str:
     if not any(p.name.endswith(".sql")
                for p in ir.files("shelterdesk.store.migrations").iterdir()):
         missing.append("store/migrations/*.sql")
+    # Babel's locale data of every language a document is printed in (the
+    # frozen folder keeps only those): the names countries.py and dates.py ask for.
+    from babel import localedata
+    for lang in i18n.DOCUMENT_LANGUAGES:
+        for name in sorted({{"tl": "fil", "zh": "zh_Hans"}.get(lang, lang),
+                            {"tl": "fil", "zh": "zh_Hans_CN"}.get(lang, lang)}):
+            if not localedata.exists(name):
+                missing.append(f"babel/locale-data/{name}.dat")
     rl_fonts = Path(reportlab.__file__).resolve().parent / "fonts"
     if not (rl_fonts / "Vera.ttf").is_file():
         missing.append("reportlab/fonts")

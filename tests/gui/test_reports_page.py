@@ -91,6 +91,15 @@ def test_a_fiscal_year_with_suppression_and_the_preview(qtbot, session):
     assert cell(p, "60代以上", 4) == "0"
     assert cell(p, "30代", 4) == "4"
     assert "<3" in p.note.text()
+    # every column, the current year's percentages included, stays in sight on
+    # a small screen: the audit-chain head is elided instead of widening its column
+    p.resize(1024, 768)
+    qtbot.wait(50)
+    assert not p.table.horizontalScrollBar().isVisible()
+    last = p.table.columnCount() - 1
+    assert p.table.columnViewportPosition(last) + p.table.sizeHintForColumn(last) \
+        <= p.table.viewport().width()
+    p.resize(1366, 768)
     p.grab().save(f"{SHOTS}/reports_fy.png")
     p.open_preview()
     qtbot.waitUntil(lambda: p.preview is not None, timeout=10000)

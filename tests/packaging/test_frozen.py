@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -116,3 +117,40 @@ def test_wheelhouse_installs_offline_into_a_fresh_venv_and_passes_the_self_test(
                          env=env, capture_output=True, text=True, timeout=600)
     _assert_self_test_passed(out)
     assert str(venv) in out.stdout  # the installed copy ran, not the checkout
+
+
+def test_install_sh_refuses_an_archive_without_checksums(tmp_path):
+    """The README's Linux step, with SHA256SUMS left behind: nothing installed."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    (stick / "shelterdesk-0.0.0-linux-x86_64.tar.gz").write_bytes(b"not checked")
+    root = tmp_path / "root"
+    out = subprocess.run(["sh", str(ROOT / "packaging" / "linux" / "install.sh"),
+                          "shelterdesk-0.0.0-linux-x86_64.tar.gz"], cwd=stick,
+                         env=_clean_env(tmp_path, DESTDIR=str(root)), capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 1 and "SHA256SUMS" in out.stderr
+    assert not root.exists()
+
+
+def test_install_sh_from_the_folder_of_the_stick(tmp_path):
+    """What `make package` leaves in dist/ is what the stick holds: install.sh,
+    the desktop entry, the archive and SHA256SUMS; the README's command works there
+    (DESTDIR: a trial install below a folder instead of /)."""
+    if not ARCHIVE:
+        pytest.skip("set SHELTERDESK_FROZEN_ARCHIVE (make test-package)")
+    archive = Path(ARCHIVE).resolve()
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    for name in (archive.name, "SHA256SUMS", "install.sh", "shelterdesk.desktop"):
+        shutil.copy2(archive.parent / name, stick / name)
+    root = tmp_path / "root"
+    out = subprocess.run(["sh", "install.sh", archive.name], cwd=stick,
+                         env=_clean_env(tmp_path, DESTDIR=str(root)), capture_output=True,
+                         text=True, timeout=600)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert (root / "opt" / "shelterdesk" / "shelterdesk").is_file()
+    assert os.readlink(root / "usr" / "local" / "bin" / "shelterdesk") == \
+        "/opt/shelterdesk/shelterdesk"
+    assert (root / "usr/local/share/applications/shelterdesk.desktop").is_file()
+    assert (root / "usr/local/share/icons/hicolor/scalable/apps/shelterdesk.svg").is_file()

@@ -56,3 +56,17 @@ def test_a_failing_check_fails_the_run_and_the_rest_still_run(monkeypatch):
     assert "RuntimeError: boom" in lines[3] and "second line" not in out.getvalue()
     assert lines[4].startswith(f"[{_('ok')}]")
     assert made and not made[0].exists()
+
+
+def test_missing_babel_locale_data_is_a_failure(monkeypatch):
+    """The frozen folder keeps Babel's data of our languages only (the spec
+    trims the rest): one of them missing is a self-test failure, named."""
+    from babel import localedata
+    real = localedata.exists
+    monkeypatch.setattr(localedata, "exists", lambda name: name != "ne" and real(name))
+    try:
+        selftest._check_package_data(selftest._Context())
+    except selftest.CheckFailed as e:
+        assert "babel/locale-data/ne.dat" in str(e)
+    else:
+        raise AssertionError("a missing locale passed")

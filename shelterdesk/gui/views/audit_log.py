@@ -4,14 +4,19 @@ filtered list as CSV.
 
 Every filter applied is itself audited (store/audit_log.open_view), and so is
 a chain check and a save. Rows carry ids and codes only (that is all the log
-holds), so the list shows no names but the staff member's.
+holds), so the list shows no names but the staff member's. Codes are shown
+in the reader's language (ACTIONS / RECORDS below; an unknown code as is);
+the saved CSV keeps the codes.
+
+The log is read when the page is shown, not when the main window is built:
+each visit shows the newest rows and is audited as one look.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -31,10 +36,54 @@ from PySide6.QtWidgets import (
 
 from shelterdesk.core import report_figures as rf
 from shelterdesk.gui.widgets.errors import error_label, set_error
-from shelterdesk.i18n import _
+from shelterdesk.i18n import N_, _
 from shelterdesk.store import audit_log
 from shelterdesk.store.errors import OutputRefused, StoreError
 from shelterdesk.store.files import disk_problem, write_output
+
+#: The audit log's action codes as a manager reads them.
+ACTIONS = {
+    "add_goal": N_("Goal added"), "add_milestone": N_("Milestone added"),
+    "admit": N_("Admission"), "aftercare_none": N_("No aftercare"),
+    "backup": N_("Backup"), "close_rest": N_("Remaining items closed"),
+    "create": N_("Created"), "create_facility": N_("Facility created"),
+    "delete": N_("Deleted"), "demo": N_("Demo created"), "disable": N_("Disabled"),
+    "discharge": N_("Discharge"), "export": N_("Exported"),
+    "export_refused": N_("Export refused"), "import_ledger": N_("Ledger imported"),
+    "import_results": N_("Results imported"), "key_file_backup_used": N_("Key file backup used"),
+    "key_file_tampered": N_("Key file tampered with"), "key_file_unknown_slots":
+    N_("Unknown key slots"), "key_file_upgraded": N_("Key file upgraded"),
+    "list": N_("Listed"), "lock": N_("Locked"), "login": N_("Logged in"),
+    "login_failed": N_("Login failed"), "move_bed": N_("Bed changed"),
+    "outcome": N_("Outcome recorded"), "print": N_("Printed"),
+    "recovery_unlock": N_("Opened with the recovery code"), "review": N_("Reviewed"),
+    "role_unsigned": N_("Unsigned role"), "roles_signed": N_("Roles signed"),
+    "rotate_key": N_("Key changed"), "save": N_("Saved"), "schedule": N_("Scheduled"),
+    "search": N_("Searched"), "signing_key_replaced": N_("Signing key replaced"),
+    "undo_discharge": N_("Discharge undone"), "update": N_("Updated"),
+    "update_goal": N_("Goal updated"), "update_milestone": N_("Milestone updated"),
+    "verify": N_("Verified"), "view": N_("Viewed"),
+}
+#: The kinds of record an audit row names.
+RECORDS = {
+    "account": N_("Staff account"), "aftercare": N_("Aftercare"), "audit": N_("Audit log"),
+    "case_note": N_("Case note"), "casework": N_("Casework"), "child": N_("Child"),
+    "child_step": N_("Child support step"), "child_support": N_("Child support"),
+    "consent": N_("Consent"), "database": N_("Database"), "draft": N_("Draft"),
+    "facility": N_("Facility"), "partner": N_("Partner agency"), "plan": N_("Support plan"),
+    "plan_template": N_("Plan template"), "programme_attendance": N_("Programme attendance"),
+    "report": N_("Report"), "resident": N_("Resident"), "setting": N_("Settings"),
+    "stay": N_("Stay record"), "transfer_identity": N_("Hand-over key"),
+}
+
+
+def action_label(code: str) -> str:
+    return _(ACTIONS[code]) if code in ACTIONS else code
+
+
+def record_label(entity: str, entity_id: int | None) -> str:
+    name = _(RECORDS[entity]) if entity in RECORDS else entity
+    return f"{name} {entity_id}" if entity_id is not None else name
 
 
 class AuditLogPage(QWidget):
@@ -105,18 +154,29 @@ class AuditLogPage(QWidget):
         self.more_button.clicked.connect(self.more)
         self.verify_button.clicked.connect(self.verify)
         self.save_button.clicked.connect(self.save_as)
-        self._fill_choices()
-        self.apply()
+        self.filter = audit_log.AuditFilter()
+
+    def showEvent(self, event) -> None:
+        """Each visit reads the newest rows (with the current filter)."""
+        super().showEvent(event)
+        if self.session.db.is_open:
+            self._fill_choices()
+            self.apply()
 
     def _fill_choices(self) -> None:
         db = self.session.db
+        staff, action = self.staff.currentData(), self.action.currentData()
         self.names = dict(audit_log.staff(db))
+        self.staff.clear()
         self.staff.addItem(_("Everyone"), None)
         for aid, name in self.names.items():
             self.staff.addItem(name, aid)
+        self.action.clear()
         self.action.addItem(_("Every action"), "")
-        for a in audit_log.actions(db):
-            self.action.addItem(a, a)
+        for a in sorted(audit_log.actions(db), key=action_label):
+            self.action.addItem(action_label(a), a)
+        self.staff.setCurrentIndex(max(0, self.staff.findData(staff)))
+        self.action.setCurrentIndex(max(0, self.action.findData(action or "")))
 
     def current_filter(self) -> audit_log.AuditFilter | None:
         text = self.resident.text().strip()
@@ -156,11 +216,15 @@ class AuditLogPage(QWidget):
         self.table.setRowCount(len(self.rows))
         for i, e in enumerate(self.rows):
             values = [str(e.id), e.at.isoformat(sep=" "), self.names.get(e.account_id, "—")
-                      if e.account_id is not None else "—", e.action,
-                      f"{e.entity} {e.entity_id}" if e.entity_id is not None else e.entity,
-                      e.detail]
+                      if e.account_id is not None else "—", action_label(e.action),
+                      record_label(e.entity, e.entity_id), e.detail]
+            codes = [None, None, None, e.action, e.entity, None]
             for j, v in enumerate(values):
-                self.table.setItem(i, j, QTableWidgetItem(v))
+                item = QTableWidgetItem(v)
+                if codes[j] is not None:
+                    item.setData(Qt.ItemDataRole.UserRole, codes[j])
+                    item.setToolTip(codes[j])
+                self.table.setItem(i, j, item)
         self.more_button.setEnabled(len(self.rows) >= audit_log.PAGE and
                                     len(self.rows) % audit_log.PAGE == 0)
         self.status.setText(_("{n} rows shown, newest first.").format(n=len(self.rows)))

@@ -43,6 +43,8 @@ from shelterdesk.store.errors import OutputRefused
 from shelterdesk.store.files import disk_problem, write_output
 
 MONTHLY, FISCAL = "monthly", "fiscal-year"
+#: The widest a column of figures grows (pixels).
+MAX_COLUMN = 320
 
 
 def figures_of(db, request: ReportRequest):
@@ -204,9 +206,17 @@ class ReportsPage(QWidget):
         self.table.setRowCount(len(body))
         for i, row in enumerate(body):
             for j, value in enumerate(row):
-                self.table.setItem(i, j, QTableWidgetItem(str(value)))
+                item = QTableWidgetItem(str(value))
+                item.setToolTip(str(value))
+                self.table.setItem(i, j, item)
+        # Columns as wide as their contents, but none wider than MAX_COLUMN: one
+        # long value (the audit-chain head) must not push the current year's
+        # percentages out of sight; it is elided, whole in its tooltip.
         hh = self.table.horizontalHeader()
-        hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.resizeColumnsToContents()
+        for j in range(self.table.columnCount()):
+            self.table.setColumnWidth(j, min(self.table.columnWidth(j), MAX_COLUMN))
         hh.setStretchLastSection(True)
         notes = [_("Capacity: each day's capacity from its recorded changes.")
                  if figures.capacity_source == rf.CAPACITY_FROM_HISTORY else
