@@ -27,6 +27,7 @@ import sys
 from shelterdesk.cli import (
     cmd_ledger,
     cmd_print,
+    cmd_recovery,
     cmd_residents,
     cmd_setup,
     cmd_verify,
@@ -36,7 +37,7 @@ from shelterdesk.cli.common import resolve_db, run_command
 from shelterdesk.i18n import DEFAULT_LANGUAGE, _, set_language
 
 #: The subcommand groups, in the order ``--help`` lists them.
-COMMANDS = (cmd_setup, cmd_verify, cmd_residents, cmd_ledger, cmd_print)
+COMMANDS = (cmd_setup, cmd_verify, cmd_residents, cmd_ledger, cmd_print, cmd_recovery)
 
 _TOP_LEVEL_WITH_VALUE = ("--lang", "--db")
 
