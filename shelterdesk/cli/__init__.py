@@ -29,6 +29,7 @@ from shelterdesk.cli import (
     cmd_backup,
     cmd_ledger,
     cmd_print,
+    cmd_recovery,
     cmd_report,
     cmd_residents,
     cmd_setup,
@@ -40,7 +41,7 @@ from shelterdesk.i18n import DEFAULT_LANGUAGE, _, set_language
 
 #: The subcommand groups, in the order ``--help`` lists them.
 COMMANDS = (cmd_setup, cmd_verify, cmd_residents, cmd_ledger, cmd_print, cmd_report,
-            cmd_aftercare, cmd_backup)
+            cmd_aftercare, cmd_backup, cmd_recovery)
 
 _TOP_LEVEL_WITH_VALUE = ("--lang", "--db")
 

@@ -171,6 +171,11 @@ def _ledger_import(window: MainWindow) -> None:
     window.open_dialog(LedgerImportDialog(window.session, window))
 
 
+def _recovery_code(window: MainWindow) -> None:
+    from shelterdesk.gui.dialogs.recovery import replace_recovery_code
+    replace_recovery_code(window, window.session, window.ask)
+
+
 #: Navigation order is list order; menu actions appear in list order too,
 #: before the window's own Lock and Quit.
 FEATURES: tuple[Feature, ...] = (
@@ -198,6 +203,8 @@ FEATURES: tuple[Feature, ...] = (
     Feature("settings", N_("Settings"), ADMINISTRATION, _settings, actions=(
         Action("settings", N_("Settings…"), lambda w: w.show_page("settings"),
                ADMINISTRATION),)),
+    Feature("recovery_code", actions=(
+        Action("recovery_code", N_("New recovery code…"), _recovery_code, ADMINISTRATION),)),
     Feature("ledger_import", actions=(
         Action("ledger_import", N_("Import the Excel ledger…"), _ledger_import,
                LEDGER_IMPORT),)),

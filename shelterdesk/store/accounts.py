@@ -221,7 +221,7 @@ def rotate_data_key(s: Session) -> None:
     with s.db.transaction() as con:
         con.execute("DELETE FROM meta WHERE key='rotation_advised'")
     s.slots.finish_rotation()
-    s.slots.save()
+    s.slots.save(forget_previous=True)  # neither copy keeps the old key sealed
 
 
 def rotation_advised(s: Session) -> bool:

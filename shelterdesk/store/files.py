@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import os
 import secrets
 import stat
@@ -68,14 +69,30 @@ def write_atomic(path: Path, data: bytes, keep_previous: bool = False) -> None:
             f.flush()
             os.fsync(f.fileno())
         if keep_previous and path.exists():
-            bak = path.with_name(path.name + ".bak")
-            os.replace(path, bak)
+            # A copy, never a rename: a crash between the two steps must not
+            # leave the path without its file (only the older copy beside it).
+            write_atomic(path.with_name(path.name + ".bak"), _read_whole(path))
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
     fsync_dir(path.parent)
+
+
+def _read_whole(path: Path) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Remove what a process killed inside :func:`write_atomic` of ``path``
+    (or of its ``.bak``) left beside it. Call only while holding the lock
+    every writer of ``path`` holds, so that no live write is removed."""
+    path = Path(path)
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
 
 
 def fsync_dir(folder: Path) -> None:

@@ -53,6 +53,36 @@ def sign_grants(db: Database, slots: SlotFile, account_id: int, roles) -> None:
                          account_id, role))
 
 
+def resign(db: Database, slots: SlotFile, by: str, new_key) -> int:
+    """Sign again with ``new_key`` (keeping their time) the grants made by
+    slot ``by`` that verify now, before that slot's signing key is replaced
+    (a new recovery code); inside the caller's transaction. A grant that does
+    not verify is left as it is: replacing a key never launders a forgery.
+    The number of grants signed again."""
+    current = _signing_keys(db, slots).get(by)
+    if current is None:
+        return 0
+    n = 0
+    with db.transaction() as con:
+        for aid, role, grant in con.execute(
+                "SELECT account_id, role, grant_sig FROM account_role").fetchall():
+            try:
+                g = json.loads(grant)
+                if g["by"] != by:
+                    continue
+                at, sig = g["at"], base64.b64decode(g["sig"], validate=True)
+                current.verify(sig, _payload(db.database_id, aid, role, by, at))
+            except (TypeError, ValueError, KeyError, InvalidSignature):
+                continue
+            new_sig = new_key.sign(_payload(db.database_id, aid, role, by, at))
+            con.execute("UPDATE account_role SET grant_sig=? WHERE account_id=? AND role=?",
+                        (json.dumps({"by": by, "at": at,
+                                     "sig": base64.b64encode(new_sig).decode("ascii")}),
+                         aid, role))
+            n += 1
+    return n
+
+
 def _signing_keys(db: Database, slots: SlotFile) -> dict[str, Ed25519PublicKey]:
     """The signing keys the database and the key file agree on (a slot no
     longer in the file, as a disabled administrator's, counts by the

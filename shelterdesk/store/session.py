@@ -24,7 +24,7 @@ from shelterdesk.store import grants, settings
 from shelterdesk.store.accounts import get_account
 from shelterdesk.store.database import Database, check_file_type
 from shelterdesk.store.errors import DatabaseDamaged, Forbidden, WrongPassword
-from shelterdesk.store.files import disk_problem, writable_problem
+from shelterdesk.store.files import disk_problem, remove_stale_temporaries, writable_problem
 from shelterdesk.store.rows import now_text
 from shelterdesk.store.throttle import Throttle
 from shelterdesk.store.vault import (
@@ -134,6 +134,10 @@ def unlock(db_path: Path, login: str, password: str, *, damaged_ok: bool = False
         if wait > 0:
             # Enforced here, not only by the screens: every way in waits alike.
             raise TooManyAttempts(wait)
+        # A writer killed mid-write left its temporary files (we hold the lock
+        # every writer of the key file and the lockout file holds).
+        for name in (".keys", ".lockout"):
+            remove_stale_temporaries(db_path.with_name(db_path.name + name))
         slots = SlotFile.load(db_path)
         # The lockout file is in the clear: keep a typed login only when it is a
         # staff login (a resident's name typed into the wrong field must not land

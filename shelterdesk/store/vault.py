@@ -250,6 +250,11 @@ def _seal(data_key: bytes, public: X25519PublicKey, ad: bytes) -> dict:
             "ct": _b64(AESGCM(key).encrypt(nonce, data_key, ad))}
 
 
+def recovery_signing_key(code: str) -> Ed25519PrivateKey:
+    """The Ed25519 key the recovery slot of ``code`` signs role grants with."""
+    return signing_key(_recovery_private(code))
+
+
 def _unseal(sealed: dict, private: X25519PrivateKey, ad: bytes) -> bytes:
     epk = _unb64(sealed["epk"])
     shared = private.exchange(X25519PublicKey.from_public_bytes(epk))
@@ -536,6 +541,10 @@ class SlotFile:
     def _remember_signer(self, slot_id: str, private: X25519PrivateKey) -> None:
         self.signer = (slot_id, signing_key(private))
         self.signer_public = signing_public(private)
+
+    def remember_recovery_signer(self, code: str) -> None:
+        """After the recovery slot was replaced in a recovery session."""
+        self._remember_signer(RECOVERY, _recovery_private(code))
 
     def forget_signer(self) -> None:
         self.signer = None

@@ -41,9 +41,11 @@ class RecoveryCodeDialog(QDialog):
     tick "printed and sealed": without the code, a facility whose only
     administrator forgets her password has lost every record."""
 
-    def __init__(self, code: str, parent: QWidget | None = None):
+    def __init__(self, code: str, parent: QWidget | None = None, *, hint: str = "",
+                 cancellable: bool = False):
         super().__init__(parent)
         self._code = code
+        self._cancellable = cancellable
         self.ui = Ui_RecoveryCodeDialog()
         self.ui.setupUi(self)
         self.ui.intro.setText(_(
@@ -59,6 +61,15 @@ class RecoveryCodeDialog(QDialog):
         self.print_button.clicked.connect(self.print_with_dialog)
         self.sealed = self.ui.sealed
         self.continue_button = self.ui.continueButton
+        self.hint = self.ui.hint
+        self.hint.setText(hint)
+        self.hint.setVisible(bool(hint))
+        # At creation (``cancellable``): the Cancel button, and only it (never
+        # a stray Esc), gives up creating; nothing is created then.
+        self._cancelling = False
+        self.cancel_button = self.ui.cancelButton
+        self.cancel_button.setVisible(cancellable)
+        self.cancel_button.clicked.connect(self.cancel)
 
     def print_with_dialog(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -104,17 +115,54 @@ class RecoveryCodeDialog(QDialog):
         finally:
             painter.end()
 
+    def cancel(self) -> None:
+        """The Cancel button of a cancellable dialog."""
+        if self._cancellable:
+            self._cancelling = True
+            self.done(QDialog.DialogCode.Rejected)
+
     def reject(self) -> None:
-        """Esc and the close button do nothing until the code is sealed."""
-        if self.sealed.isChecked():
+        """Esc and the close button do nothing until the code is sealed, and
+        nothing at all in a cancellable dialog (Continue or Cancel decide)."""
+        if self.sealed.isChecked() and not self._cancellable:
             super().reject()
 
     def done(self, result: int) -> None:
-        if result == QDialog.DialogCode.Rejected and not self.sealed.isChecked():
+        if result == QDialog.DialogCode.Rejected and not (
+                self._cancelling or (self.sealed.isChecked() and not self._cancellable)):
             return
         self._code = ""
         self.code_label.clear()
         super().done(result)
+
+
+def replace_recovery_code(parent: QWidget, session, ask=None) -> RecoveryCodeDialog | None:
+    """The menu's "New recovery code…": after a yes, the store replaces the
+    recovery slot (audited) and the new code is shown once in the same dialog
+    as at setup; the dialog, or None (no, or the store refused)."""
+    from shelterdesk.gui.operations import run_action
+    from shelterdesk.gui.widgets.questions import ask_yes_no
+    from shelterdesk.store.recovery import replace_recovery_code as replace
+    ask = ask or ask_yes_no
+    if not ask(parent, _("New recovery code"),
+               _("Make a new recovery code? The code in the sealed envelope will no longer "
+                 "open the database (backups keep opening with the code of their day). "
+                 "Have a printer ready: the new code is shown only once.")):
+        return None
+    shown: list[RecoveryCodeDialog] = []
+
+    def show(code: str) -> None:
+        dialog = RecoveryCodeDialog(code, parent, hint=_(
+            "The previous recovery code no longer opens the database: destroy the old "
+            "envelope once this one is sealed."))
+        shown.append(dialog)
+        if hasattr(parent, "open_dialog"):
+            parent.open_dialog(dialog)  # the main window keeps it; the lock closes it
+        else:
+            dialog.open()
+
+    run_action(parent, lambda: replace(session), done=show)
+    return shown[0] if shown else None
 
 
 class RecoveryResetDialog(QDialog):

@@ -45,6 +45,14 @@ class Ui_RecoveryCodeDialog(object):
 
         self.outer.addWidget(self.code)
 
+        self.hint = QLabel(RecoveryCodeDialog)
+        self.hint.setObjectName(u"hint")
+        self.hint.setText(u"")
+        self.hint.setWordWrap(True)
+        self.hint.setProperty(u"role", u"hint")
+
+        self.outer.addWidget(self.hint)
+
         self.printRow = QHBoxLayout()
         self.printRow.setObjectName(u"printRow")
         self.printButton = QPushButton(RecoveryCodeDialog)
@@ -71,6 +79,13 @@ class Ui_RecoveryCodeDialog(object):
 
         self.buttons.addItem(self.buttonSpacer)
 
+        self.cancelButton = QPushButton(RecoveryCodeDialog)
+        self.cancelButton.setObjectName(u"cancelButton")
+        self.cancelButton.setVisible(False)
+        self.cancelButton.setAutoDefault(False)
+
+        self.buttons.addWidget(self.cancelButton)
+
         self.continueButton = QPushButton(RecoveryCodeDialog)
         self.continueButton.setObjectName(u"continueButton")
         self.continueButton.setEnabled(False)
@@ -81,7 +96,8 @@ class Ui_RecoveryCodeDialog(object):
         self.outer.addLayout(self.buttons)
 
         QWidget.setTabOrder(self.printButton, self.sealed)
-        QWidget.setTabOrder(self.sealed, self.continueButton)
+        QWidget.setTabOrder(self.sealed, self.cancelButton)
+        QWidget.setTabOrder(self.cancelButton, self.continueButton)
 
         self.retranslateUi(RecoveryCodeDialog)
         self.sealed.toggled.connect(self.continueButton.setEnabled)
@@ -97,6 +113,7 @@ class Ui_RecoveryCodeDialog(object):
         RecoveryCodeDialog.setWindowTitle(QCoreApplication.translate("RecoveryCodeDialog", u"Recovery code", None))
         self.printButton.setText(QCoreApplication.translate("RecoveryCodeDialog", u"Print\u2026", None))
         self.sealed.setText(QCoreApplication.translate("RecoveryCodeDialog", u"I have printed it and sealed it in an envelope", None))
+        self.cancelButton.setText(QCoreApplication.translate("RecoveryCodeDialog", u"Cancel", None))
         self.continueButton.setText(QCoreApplication.translate("RecoveryCodeDialog", u"Continue", None))
     # retranslateUi
 

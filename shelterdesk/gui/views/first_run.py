@@ -1,7 +1,15 @@
 """The first-run screen: create a new facility, or open the demo.
 
 Shown only when no database file exists at the chosen path. Nothing here ever
-replaces an existing file (the store refuses too). Key-derivation calibration
+replaces an existing file (the store refuses too).
+
+Creating shows the recovery code *before* the database is usable, as the
+command line does (store.facility: staged creation). The worker that creates
+calls ``show_recovery_code``, which hands the code to the UI thread (a queued
+signal) and waits on a threading.Event until the person has ticked "sealed"
+and continued, or cancelled: then the store removes its staging files and
+nothing is created. While the worker waits, ``tasks.busy()`` stays true. If
+the screen goes away meanwhile, the wait ends as a cancel. Key-derivation calibration
 and demo generation take seconds, so both run in a worker behind a progress
 dialog. ``kdf`` exists for tests only; the program passes None, which makes
 the store calibrate a real cost on this PC.
@@ -10,9 +18,11 @@ the store calibrate a real cost on this PC.
 from __future__ import annotations
 
 import string
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, Signal
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -39,7 +49,7 @@ from shelterdesk.gui.dialogs.recovery import RecoveryCodeDialog
 from shelterdesk.gui.operations import failure_message, show_failure
 from shelterdesk.gui.tasks import run_task
 from shelterdesk.gui.widgets.buttons import enter_presses_buttons
-from shelterdesk.gui.widgets.errors import FieldErrors, show_field_errors
+from shelterdesk.gui.widgets.errors import FieldErrors, set_error, show_field_errors
 from shelterdesk.gui.widgets.errors import error_label as _error_label
 from shelterdesk.gui.widgets.passwords import password_field, password_mismatch
 from shelterdesk.gui.widgets.screen_fit import fit_to_screen
@@ -68,6 +78,48 @@ def parse_beds(text: str) -> list[str]:
     return t.split()
 
 
+class CreationCancelled(Exception):
+    """The recovery code dialog was cancelled: nothing was created."""
+
+
+class _CodeHandOver(QObject):
+    """The recovery code from the creating worker to the UI thread, and the
+    person's answer back. ``wait_for_answer`` runs on the worker."""
+
+    code_ready = Signal(str)
+
+    def __init__(self, parent: QObject):
+        super().__init__(parent)
+        answer = self.answer = _Answer()
+        # The screen (or the program) going away must not leave the worker waiting.
+        parent.destroyed.connect(lambda *_a: answer.give(False))
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(lambda: answer.give(False))
+
+    def wait_for_answer(self, code: str) -> None:  # worker thread
+        self.answer.reset()
+        self.code_ready.emit(code)
+        self.answer.event.wait()
+        if not self.answer.confirmed:
+            raise CreationCancelled
+
+
+class _Answer:
+    def __init__(self):
+        self.event = threading.Event()
+        self.confirmed = False
+
+    def reset(self) -> None:
+        self.confirmed = False
+        self.event.clear()
+
+    def give(self, confirmed: bool) -> None:
+        if not self.event.is_set():
+            self.confirmed = confirmed
+            self.event.set()
+
+
 class FirstRunScreen(QWidget):
     """Emits ``created(Session)`` after a new facility is made (and the
     recovery code was sealed), or ``demo_ready(Path)`` when the demo exists and
@@ -82,7 +134,9 @@ class FirstRunScreen(QWidget):
         self.db_path = Path(db_path)
         self._kdf = kdf
         self.recovery_dialog: RecoveryCodeDialog | None = None
-        self._session = None
+        self._hand_over = _CodeHandOver(self)
+        self._hand_over.code_ready.connect(self._show_code, Qt.ConnectionType.QueuedConnection)
+        self._create_task = None
         self.setWindowTitle(_("ShelterDesk — first start"))
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 18, 24, 18)
@@ -371,28 +425,49 @@ class FirstRunScreen(QWidget):
             show_field_errors(errors, [self.errors], self.general_error)
             return
         self.create_button.setEnabled(False)
-        path, kdf = self.db_path, self._kdf
-        run_task(self, lambda: facility_repo.create_facility(path, facility, rooms, login, name, pw,
-                                                      kdf=kdf),
-                 self._created, self._create_failed,
-                 _("Creating the encrypted database (this takes a few seconds)…"))
+        path, kdf, show = self.db_path, self._kdf, self._hand_over.wait_for_answer
+        self._create_task = run_task(
+            self, lambda: facility_repo.create_facility(path, facility, rooms, login, name, pw,
+                                                        kdf=kdf, show_recovery_code=show),
+            self._created, self._create_failed,
+            _("Creating the encrypted database (this takes a few seconds)…"))
+
+    def _show_code(self, code: str) -> None:
+        """UI thread: the database is complete under its staging name; it is
+        moved into place only once the code is sealed."""
+        task = self._create_task
+        if task is not None and task.progress is not None:
+            task.progress.cancel()  # hidden (and not shown later) while the code is up
+        self.recovery_dialog = RecoveryCodeDialog(code, self, cancellable=True, hint=_(
+            "The database is made ready only after you continue; Cancel creates nothing. "
+            "If the program is interrupted after you continue, an administrator can make a "
+            "new recovery code (menu: New recovery code…)."))
+        self.recovery_dialog.finished.connect(self._code_answered)
+        self.recovery_dialog.open()
+
+    def _code_answered(self, result: int) -> None:
+        # Detached from the screen (which the main window replaces soon), kept
+        # until the screen goes; it has already forgotten the code.
+        self._answered_dialog, self.recovery_dialog = self.recovery_dialog, None
+        self._answered_dialog.setParent(None)
+        self._hand_over.answer.give(result == RecoveryCodeDialog.DialogCode.Accepted)
 
     def _create_failed(self, error: BaseException) -> None:
+        if not shiboken6.isValid(self):  # the screen went away while the code was shown
+            return
+        self._create_task = None
         self.create_button.setEnabled(True)
+        if isinstance(error, CreationCancelled):
+            set_error(self.general_error, _("Nothing was created. Create the facility again "
+                                            "when you can print and seal the recovery code."))
+            return
         show_failure(self, error, [self.errors], self.general_error)
 
     def _created(self, result) -> None:
-        session, recovery = result
-        self._session = session
+        session, _recovery = result
+        self._create_task = None
         self.password.clear()
         self.password2.clear()
-        self.recovery_dialog = RecoveryCodeDialog(recovery, self)
-        self.recovery_dialog.accepted.connect(self._recovery_sealed)
-        self.recovery_dialog.open()
-
-    def _recovery_sealed(self) -> None:
-        session, self._session = self._session, None
-        self.recovery_dialog = None
         self.created.emit(session)
 
     # -- demo ----------------------------------------------------------------------
