@@ -69,9 +69,13 @@ def write_atomic(path: Path, data: bytes, keep_previous: bool = False) -> None:
             bak = path.with_name(path.name + ".bak")
             os.replace(path, bak)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(e, OSError) and e.errno is not None:
+            # Name the file being written, never the temporary one (which is
+            # gone), so a caller can say which folder is full or read-only.
+            raise OSError(e.errno, e.strerror, str(path)) from None
         raise
     fsync_dir(path.parent)
 
