@@ -71,3 +71,43 @@ def test_tampered_costly_kdf_is_refused_without_deriving(db_path, monkeypatch):
             _rewrite_slots(p, edit)
     with pytest.raises(SlotFileDamaged):
         sessions.unlock(db_path, ADMIN, PASSWORD)
+
+
+# -- the role root deleted with two SQL statements ------------------------------------------
+
+OTHER_PASSWORD = "another horse 2"
+
+
+@pytest.mark.parametrize("first", ["intake", "admin"])
+def test_deleting_the_role_root_does_not_make_unsigned_roles_count(session, db_path, first):
+    """An intake account with the data key deleted ``meta.role_root`` and
+    inserted an unsigned admin role for herself: the database then looked like
+    one upgraded before grants were signed, she was an administrator, verify
+    said nothing, and the next administrator's unlock signed her role for good.
+    The root is read from the chained audit log (its ``roles_signed`` row),
+    which a SQL statement cannot change unseen."""
+    from shelterdesk.store import accounts as accounts_repo
+    acct = accounts_repo.add_account(session, "intake1", "受付 架空", {"intake"}, OTHER_PASSWORD)
+    session.lock()
+    s = sessions.unlock(db_path, "intake1", OTHER_PASSWORD)
+    s.db.con.execute("DELETE FROM meta WHERE key='role_root'")
+    s.db.con.execute("INSERT INTO account_role(account_id, role) VALUES (?, 'admin')", (acct.id,))
+    s.lock()
+    order = [("intake1", OTHER_PASSWORD), (ADMIN, PASSWORD), ("intake1", OTHER_PASSWORD)]
+    if first == "admin":
+        order = order[1:]
+    for login, pw in order:
+        s = sessions.unlock(db_path, login, pw)
+        try:
+            roles = s.account.roles
+            warned = any("not signed by an administrator" in w for w in s.warnings)
+            unsigned = s.db.query("SELECT count(*) FROM account_role WHERE account_id=? "
+                                  "AND role='admin' AND grant_sig IS NOT NULL", (acct.id,))[0][0]
+        finally:
+            s.lock()
+        assert warned, login
+        assert unsigned == 0  # never signed on her behalf
+        if login == ADMIN:
+            assert roles == frozenset({"admin", "manager"})
+        else:
+            assert roles == frozenset({"intake"})
