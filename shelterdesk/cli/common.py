@@ -122,8 +122,22 @@ def run_command(func, args: argparse.Namespace) -> int:
     from shelterdesk.store.errors import StoreError
     try:
         return func(args)
-    except (Failure, StoreError, ValidationError, OSError) as e:
+    except OSError as e:
+        print(f"shelterdesk: {_os_error(e)}", file=sys.stderr)
+        return EXIT_FAILURE
+    except (Failure, StoreError, ValidationError) as e:
         print(f"shelterdesk: {e}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
         return EXIT_FAILURE
+
+
+def _os_error(e: OSError) -> str:
+    """A disk that is full or read-only gets the store's sentence (what to do,
+    whichever command was writing); any other error its reason and file."""
+    from shelterdesk.store.files import disk_problem
+    where = Path(e.filename).parent if e.filename else Path.cwd()
+    problem = disk_problem(e, where)
+    if problem is not None:
+        return str(problem)
+    return str(e)

@@ -73,9 +73,13 @@ def write_atomic(path: Path, data: bytes, keep_previous: bool = False) -> None:
             # leave the path without its file (only the older copy beside it).
             write_atomic(path.with_name(path.name + ".bak"), _read_whole(path))
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(e, OSError) and e.errno is not None:
+            # Name the file being written, never the temporary one (which is
+            # gone), so a caller can say which folder is full or read-only.
+            raise OSError(e.errno, e.strerror, str(path)) from None
         raise
     fsync_dir(path.parent)
 

@@ -7,11 +7,12 @@ half is recorded both in the key file and in the database (``meta``
 ``slot_sign:<slot id>``) and must agree where both exist.
 
 A role is *valid* when its signature verifies and its granter may grant:
-the recovery slot, the *role root* (``meta.role_root``: the first
+the recovery slot, the *role root* (the first
 administrator who unlocked a database whose roles were unsigned, i.e. one
 created or upgraded before grants were signed, who then signed every role
-present), or an account that itself holds a valid administrator role. A role
-that is not valid is ignored (the account does not get it) and reported.
+present; read from the chained audit log, ``meta.role_root`` only mirrors it),
+or an account that itself holds a valid administrator role. A role that is
+not valid is ignored (the account does not get it) and reported.
 
 Until a role root exists (an upgraded database no administrator has opened
 yet) the roles are taken as they are, so nobody is locked out by the upgrade.
@@ -101,18 +102,27 @@ def _signing_keys(db: Database, slots: SlotFile) -> dict[str, Ed25519PublicKey]:
 
 
 def role_root(db: Database) -> str | None:
+    """The slot that signed the roles first. Read from the audit log's first
+    ``roles_signed`` row (written with ``meta.role_root`` in one transaction,
+    and chained: a SQL statement cannot change or remove it unseen), so that
+    deleting the meta record does not make the database look like one from
+    before grants were signed, whose unsigned roles count as they are."""
+    row = db.query_one("SELECT account_id FROM audit WHERE action='roles_signed' "
+                       "ORDER BY id LIMIT 1")
+    if row is not None:
+        return RECOVERY if row[0] is None else SlotFile.account_slot_id(row[0])
     return db.get_meta("role_root")
 
 
 def valid_roles(db: Database, slots: SlotFile) -> tuple[dict[int, set[str]], int]:
     """The roles that count, per account, and how many rows do not."""
     rows = db.query("SELECT account_id, role, grant_sig FROM account_role")
-    if role_root(db) is None:
+    root = role_root(db)
+    if root is None:
         out: dict[int, set[str]] = {}
         for aid, role, _sig in rows:
             out.setdefault(aid, set()).add(role)
         return out, 0
-    root = role_root(db)
     keys = _signing_keys(db, slots)
     signed = []
     for aid, role, grant in rows:

@@ -142,16 +142,22 @@ class KdfParams:
         if not all(type(v) is int for v in (t, m, p)):
             raise ValueError("kdf parameters are not integers")
         if not (MIN_TIME_COST <= t <= MAX_TIME_COST and MIN_PARALLELISM <= p <= MAX_PARALLELISM
-                and max(MIN_MEMORY_KIB, 8 * p) <= m <= MAX_MEMORY_KIB):
+                and max(MIN_MEMORY_KIB, 8 * p) <= m <= MAX_MEMORY_KIB
+                and t * m <= MAX_KDF_WORK_KIB):
             raise ValueError("kdf parameters out of bounds")
         return cls(t, m, p)
 
 
 #: What the program accepts from a slot file (and what calibration chooses
-#: within). The largest allowed cost is about a few seconds on a slow PC.
+#: within). Each bound alone is not enough: t=64 with m=1 GiB passed both and
+#: hung a login for minutes, so the work (passes x memory) is bounded as a
+#: whole, at the most that calibration ever writes (MAX_TIME_COST passes over
+#: CALIBRATION_MEMORY_KIB), and memory at what a shelter PC can spare.
 MIN_TIME_COST, MAX_TIME_COST = 1, 64
-MIN_MEMORY_KIB, MAX_MEMORY_KIB = 8, 1024 * 1024
+CALIBRATION_MEMORY_KIB = 64 * 1024
+MIN_MEMORY_KIB, MAX_MEMORY_KIB = 8, 256 * 1024
 MIN_PARALLELISM, MAX_PARALLELISM = 1, 8
+MAX_KDF_WORK_KIB = MAX_TIME_COST * CALIBRATION_MEMORY_KIB
 #: The largest key file read (a real one is a few kilobytes per account).
 MAX_SLOT_FILE_BYTES = 4 * 1024 * 1024
 
@@ -184,7 +190,7 @@ def _argon2_once(time_cost: int, memory_kib: int) -> None:
                     Type.ID)
 
 
-def calibrate_kdf(target_seconds: float = 0.5, memory_kib: int = 64 * 1024, *,
+def calibrate_kdf(target_seconds: float = 0.5, memory_kib: int = CALIBRATION_MEMORY_KIB, *,
                   run=_argon2_once, clock=time.perf_counter) -> KdfParams:
     """The Argon2id cost that takes about ``target_seconds`` on this PC, within
     the bounds :meth:`KdfParams.from_json` accepts (``run`` and ``clock`` are

@@ -161,3 +161,24 @@ def test_save_refuses_the_database_and_its_files(qtbot, session, tmp_path):
     old = tmp_path / "old.pdf"
     old.write_bytes(b"%PDF-1.4 old")
     assert dlg.save_to(old)  # the dialog already asked before replacing
+
+
+def test_save_on_a_full_disk_says_what_to_do(qtbot, session, tmp_path, monkeypatch):
+    """Attack re-run (issue 8, item 4): the save dialog's path meets a full disk
+    with the store's sentence, not the raw error; nothing saved, nothing audited."""
+    import errno
+
+    from shelterdesk.store import files
+
+    s = admit_sample(session.db)
+    dlg = PdfPreviewDialog(session, build_document(session.db, s.id, "intake", "ja"),
+                           s.id, "intake", "ja")
+    qtbot.addWidget(dlg)
+
+    def full(path, data, keep_previous=False):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(files, "write_atomic", full)
+    assert not dlg.save_to(tmp_path / "x.pdf")
+    assert "is full" in dlg.error.text() and "nothing was changed" in dlg.error.text()
+    assert audits(session.db, "save") == []

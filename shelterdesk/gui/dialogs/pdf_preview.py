@@ -38,7 +38,7 @@ from shelterdesk.gui.widgets.screen_fit import fit_to_screen
 from shelterdesk.i18n import _
 from shelterdesk.reports.documents import document
 from shelterdesk.store.errors import OutputRefused
-from shelterdesk.store.files import write_output
+from shelterdesk.store.files import disk_problem, write_output
 
 PRINT_DPI = 300
 
@@ -278,7 +278,9 @@ class PdfPreviewDialog(QDialog):
             set_error(self.error, str(e))
             return False
         except OSError as e:
-            set_error(self.error, _("The file could not be written: {reason}").format(
+            problem = disk_problem(e, path.parent)
+            set_error(self.error, str(problem) if problem else _(
+                "The file could not be written: {reason}").format(
                 reason=e.strerror or e.__class__.__name__))
             return False
         self._audit("save", kind)
