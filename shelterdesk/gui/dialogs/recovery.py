@@ -35,6 +35,17 @@ from shelterdesk.store import accounts as accounts_repo
 from shelterdesk.store import session as sessions
 from shelterdesk.store.vault import KdfParams
 
+#: Groups of the recovery code per line, on screen and on paper: a line never
+#: breaks inside a group (Qt would wrap at any dash, or mid-group when narrow).
+GROUPS_PER_LINE = 5
+
+
+def code_lines(code: str, per_line: int = GROUPS_PER_LINE) -> str:
+    """The code as lines of whole groups ("XXXX-XXXX-…"), joined by newlines."""
+    groups = code.split("-")
+    return "\n".join("-".join(groups[i:i + per_line])
+                      for i in range(0, len(groups), per_line))
+
 
 class RecoveryCodeDialog(QDialog):
     """Shows the recovery code once, with a Print button. Continuing needs the
@@ -56,7 +67,8 @@ class RecoveryCodeDialog(QDialog):
         self.code_label = self.ui.code
         self.code_label.setObjectName("secret")
         self.code_label.setFont(style.fixed_font(15))
-        self.code_label.setText(code)
+        self.code_label.setWordWrap(False)
+        self.code_label.setText(code_lines(code))
         self.print_button = self.ui.printButton
         self.print_button.clicked.connect(self.print_with_dialog)
         self.sealed = self.ui.sealed
@@ -107,7 +119,7 @@ class RecoveryCodeDialog(QDialog):
 
             block(_("ShelterDesk recovery code"), 18, bold=True)
             block(_("Printed on {date}").format(date=format_date(date.today())), 11)
-            block(self._code, 16, style.FIXED_FAMILY, bold=True, gap=0.5)
+            block(code_lines(self._code), 16, style.FIXED_FAMILY, bold=True, gap=0.5)
             block(_("This code opens every record of the facility. Keep this page sealed in "
                     "an envelope in a locked place. Open the envelope only when every "
                     "administrator has forgotten their password; then choose \"Use recovery "
@@ -230,6 +242,7 @@ class RecoveryResetDialog(QDialog):
                 label += " — " + _("disabled")
             self.account.addItem(label, a.id)
         self.pages.setCurrentIndex(1)
+        self.open_button.hide()  # the password page has its own button
         self.password.setFocus()
 
     def _open_failed(self, error: BaseException) -> None:

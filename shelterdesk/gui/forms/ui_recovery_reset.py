@@ -18,9 +18,9 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QImage, QKeySequence, QLinearGradient, QPainter,
     QPalette, QPixmap, QRadialGradient, QTransform)
 from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox, QDialog,
-    QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
-    QPushButton, QSizePolicy, QStackedWidget, QVBoxLayout,
-    QWidget)
+    QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
+    QLineEdit, QPushButton, QSizePolicy, QSpacerItem,
+    QStackedWidget, QVBoxLayout, QWidget)
 
 class Ui_RecoveryResetDialog(object):
     def setupUi(self, RecoveryResetDialog):
@@ -54,10 +54,9 @@ class Ui_RecoveryResetDialog(object):
 
         self.codeLayout.addWidget(self.codeError)
 
-        self.openButton = QPushButton(self.codePage)
-        self.openButton.setObjectName(u"openButton")
+        self.codeSpacer = QSpacerItem(0, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
 
-        self.codeLayout.addWidget(self.openButton, 0, Qt.AlignRight)
+        self.codeLayout.addItem(self.codeSpacer)
 
         self.pages.addWidget(self.codePage)
         self.passwordPage = QWidget()
@@ -119,11 +118,25 @@ class Ui_RecoveryResetDialog(object):
 
         self.outer.addWidget(self.pages)
 
+        self.buttonRow = QHBoxLayout()
+        self.buttonRow.setObjectName(u"buttonRow")
+        self.buttonSpacer = QSpacerItem(0, 0, QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+
+        self.buttonRow.addItem(self.buttonSpacer)
+
+        self.openButton = QPushButton(RecoveryResetDialog)
+        self.openButton.setObjectName(u"openButton")
+
+        self.buttonRow.addWidget(self.openButton)
+
         self.buttons = QDialogButtonBox(RecoveryResetDialog)
         self.buttons.setObjectName(u"buttons")
         self.buttons.setStandardButtons(QDialogButtonBox.Cancel)
 
-        self.outer.addWidget(self.buttons)
+        self.buttonRow.addWidget(self.buttons)
+
+
+        self.outer.addLayout(self.buttonRow)
 
 #if QT_CONFIG(shortcut)
         self.accountLabel.setBuddy(self.account)
@@ -146,10 +159,10 @@ class Ui_RecoveryResetDialog(object):
     def retranslateUi(self, RecoveryResetDialog):
         RecoveryResetDialog.setWindowTitle(QCoreApplication.translate("RecoveryResetDialog", u"Use recovery code", None))
         self.hint.setText(QCoreApplication.translate("RecoveryResetDialog", u"Type the recovery code from the sealed envelope (52 letters and digits; dashes and spaces are optional).", None))
-        self.openButton.setText(QCoreApplication.translate("RecoveryResetDialog", u"Open", None))
         self.accountLabel.setText(QCoreApplication.translate("RecoveryResetDialog", u"Administrator account", None))
         self.passwordLabel.setText(QCoreApplication.translate("RecoveryResetDialog", u"New password", None))
         self.password2Label.setText(QCoreApplication.translate("RecoveryResetDialog", u"Repeat the new password", None))
         self.setButton.setText(QCoreApplication.translate("RecoveryResetDialog", u"Set the password", None))
+        self.openButton.setText(QCoreApplication.translate("RecoveryResetDialog", u"Open", None))
     # retranslateUi
 

@@ -205,6 +205,7 @@ class FirstRunScreen(QWidget):
     def _build_create(self) -> QWidget:
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own
         page = QWidget(scroll)
         scroll.setWidget(page)
         lay = QVBoxLayout(page)

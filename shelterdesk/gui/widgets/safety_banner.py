@@ -9,11 +9,17 @@ no flag applies.
 
 from __future__ import annotations
 
+import html
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from shelterdesk.core import codes
 from shelterdesk.core.models import SafetyFlags
 from shelterdesk.i18n import _
+
+#: Space between the flags' lines in the banner (pixels).
+BANNER_LINE_GAP = 4
 
 
 def safety_lines(flags: SafetyFlags, *, note: bool = True) -> list[str]:
@@ -53,13 +59,21 @@ class SafetyBanner(QFrame):
         self.label.setWordWrap(True)
         lay.addWidget(self.icon)
         lay.addWidget(self.label, 1)
+        self._text = ""
         self.hide()
 
     def set_flags(self, flags: SafetyFlags | None) -> None:
         lines = safety_lines(flags) if flags else []
-        self.label.setText("\n".join(lines))
+        self._text = "\n".join(lines)
+        # One paragraph per flag with a gap between them: plain text with
+        # newlines set BIZ UD's lines edge to edge.
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setText("".join(
+            f"<p style='margin-top:0; margin-bottom:{BANNER_LINE_GAP}px'>{html.escape(line)}</p>"
+            for line in lines))
         self.setAccessibleName(_("Safety warning") + ": " + " / ".join(lines))
         self.setVisible(bool(lines))
 
     def text(self) -> str:
-        return self.label.text()
+        """The flags as plain text, one per line."""
+        return self._text

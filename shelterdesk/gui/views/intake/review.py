@@ -9,13 +9,16 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
-from shelterdesk.core import codes
+from shelterdesk.core import codes, countries
 from shelterdesk.core.completeness import missing_items
 from shelterdesk.core.dates import format_date
 from shelterdesk.gui.views.intake.page import IntakePage
 from shelterdesk.gui.widgets.errors import error_label, set_error
 from shelterdesk.gui.widgets.safety_banner import safety_lines
-from shelterdesk.i18n import N_, _
+from shelterdesk.i18n import N_, _, current_language
+
+#: Padding around each cell of the review table (pixels): the rows breathe.
+REVIEW_CELL_PADDING = 4
 
 
 def _rows(data) -> list[tuple[str, str]]:
@@ -41,6 +44,7 @@ def _rows(data) -> list[tuple[str, str]]:
         (_("Other issues"), "、".join(codes.ISSUE_TAG.label(t) for t in s.issue_tags) or "—"),
         (_("Language"), data.language_label + (
             " · " + _("Needs an interpreter") if r.interpreter_needed else "")),
+        (_("Nationality"), countries.nationality_name(r.nationality, current_language()) or "—"),
         (_("Children"), "、".join(children) or "—"),
         (_("Safety"), "、".join(safety_lines(r.safety)) or _("No safety flags")),
         (_("Consents"), "、".join(f"{codes.CONSENT_SCOPE.label(k.scope)} → {k.recipient}"
@@ -72,10 +76,14 @@ class ReviewPage(IntakePage):
 
     def enter(self, data) -> None:
         esc = html.escape
-        table = "".join(f"<tr><td style='padding-right:16px;color:#555'>{esc(k)}</td>"
-                        f"<td>{esc(v)}</td></tr>" for k, v in _rows(data))
+        # Rows with room between them; each label on the first line of its
+        # value, in the value's size (a multi-line value keeps its label on top).
+        table = "".join(f"<tr><td valign='top' style='color:#555'>{esc(k)}</td>"
+                        f"<td valign='top'>{esc(v)}</td></tr>" for k, v in _rows(data))
         entered = _("Entered")
-        self.entered.setText(f"<b>{esc(entered)}</b><table>{table}</table>")
+        self.entered.setText(f"<p style='margin-bottom:6px'><b>{esc(entered)}</b></p>"
+                             f"<table cellspacing='0' cellpadding='{REVIEW_CELL_PADDING}'>"
+                             f"{table}</table>")
         missing = missing_items(data.resident, data.stay, data.children, data.consents)
         if missing:
             items = "".join(f"<li>{esc(m)}</li>" for m in missing)
