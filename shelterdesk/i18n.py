@@ -63,6 +63,12 @@ def N_(message: str) -> str:
     return message
 
 
+def NC_(context: str, message: str) -> str:
+    """Mark ``message`` with its ``context`` for extraction, without translating
+    it now (e.g. Qt's own contexts whose catalog lags behind Qt)."""
+    return message
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _current.ngettext(singular, plural, n)
 

@@ -29,6 +29,14 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from shelterdesk import i18n
+from shelterdesk.i18n import NC_
+
+#: Qt's own texts our catalog answers because Qt's Japanese catalog lags behind
+#: Qt's sources (marked so that extraction keeps their entries).
+QT_CATALOG_GAPS = (
+    NC_("QFileDialog", "&Look in:"),
+    NC_("QFileDialog", "Files of &type:"),
+)
 
 #: Qt contexts (in qtbase) whose names do not start with Q + capital letter.
 QT_CONTEXTS_NOT_Q = frozenset({"CloseButton", "MAC_APPLICATION_MENU"})
