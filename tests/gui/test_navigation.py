@@ -41,8 +41,8 @@ def test_an_intake_account_sees_the_intake_desk_but_not_the_accounts(qtbot, sess
 
 def test_an_administrator_also_sees_the_staff_accounts(qtbot, session):
     window = _window(qtbot, session, session.db.path)
-    assert window.nav_keys() == ["residents", "intake", "beds", "today", "programme", "reports",
-                                 "audit", "accounts"]
+    assert window.nav_keys() == ["residents", "intake", "beds", "today", "programme", "aftercare",
+                                 "reports", "audit", "accounts"]
     assert window.action("accounts").isEnabled() and window.action("settings").isEnabled()
     window.action("accounts").trigger()
     assert window.current_page() == "accounts"
