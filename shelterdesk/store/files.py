@@ -292,3 +292,78 @@ def read_input_file(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
     if len(data) > limit:
         raise too_big
     return data
+
+
+# -- a new file that even SIGKILL leaves whole or absent (issue 10) ----------------------
+
+#: Linux's anonymous file in a folder, given a name only when complete.
+_O_TMPFILE = getattr(os, "O_TMPFILE", None)
+_UNSUPPORTED = {errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.EPERM}
+
+
+def stale_temporaries(target: Path) -> list[Path]:
+    """The temporary files :func:`write_atomic` left beside ``target`` when its
+    process was killed mid-write (nothing else has that name pattern)."""
+    target = Path(target)
+    prefix = f".{target.name}."
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return []
+    return [target.parent / n for n in names if n.startswith(prefix) and n.endswith(".tmp")
+            and len(n) == len(prefix) + 12 and _is_hex(n[len(prefix):-4])]
+
+
+def _is_hex(text: str) -> bool:
+    return all(c in "0123456789abcdef" for c in text)
+
+
+def _write_unnamed(target: Path, data: bytes) -> bool:
+    """Write ``data`` into an unnamed file in ``target``'s folder and give it
+    its name only once it is complete and on disk (O_TMPFILE, then linkat,
+    which never replaces an existing file). False where the system or the
+    file system (FAT/exFAT sticks, Windows) does not offer that."""
+    if _O_TMPFILE is None or not os.path.isdir("/proc/self/fd"):
+        return False
+    try:
+        fd = os.open(target.parent, _O_TMPFILE | os.O_WRONLY, 0o600)
+    except OSError as e:
+        if e.errno in _UNSUPPORTED:
+            return False
+        raise
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+        # linkat(…, AT_SYMLINK_FOLLOW) on /proc/self/fd/N: os.link takes that
+        # path only with a directory descriptor (plain link() gives EXDEV).
+        procfd = os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.link(str(f.fileno()), target, src_dir_fd=procfd)
+        except FileExistsError:
+            raise OutputExists(_("{name} already exists; it was not replaced.").format(
+                name=target.name)) from None
+        except OSError as e:
+            if e.errno in (errno.EXDEV, *_UNSUPPORTED):
+                return False  # the unnamed file goes with its descriptor
+            raise
+        finally:
+            os.close(procfd)
+    fsync_dir(target.parent)
+    return True
+
+
+def write_new_output(path: Path, data: bytes, *, protect: Iterable[Path] = ()) -> Path:
+    """:func:`check_output_path` (an existing file is never replaced), then
+    write so that a process killed at any moment leaves at ``path`` either
+    nothing or the whole file, and no temporary file: an unnamed file linked
+    in when complete where the system allows it; elsewhere :func:`write_atomic`,
+    whose temporary file a killed process leaves behind is removed by the next
+    write to the same name. Returns where it wrote."""
+    target = check_output_path(path, protect=protect)
+    for stale in stale_temporaries(target):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+    if not _write_unnamed(target, data):
+        write_atomic(target, data)
+    return target

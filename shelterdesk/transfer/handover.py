@@ -103,7 +103,7 @@ def write_file(out: Path, data: bytes, *, protect: Iterable[Path] = (),
     try:
         if write is not None:
             return write(out, data)
-        return files.write_output(out, data, protect=protect)
+        return files.write_new_output(out, data, protect=protect)
     except OSError as e:
         problem = files.disk_problem(e, out.parent)
         if problem is not None:

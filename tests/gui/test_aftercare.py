@@ -214,3 +214,59 @@ def test_partners_dialog_validates_the_recipient(qtbot, session, shoot):
     assert dlg.save()
     assert partners.find_partner(session.db, "架空市").closures == (date(2027, 1, 4),)
     shoot(dlg, "aftercare_partners")
+
+
+def test_schedule_dialog_tab_walks_out_of_the_table(qtbot, session):
+    """Tab goes visit → each row's kind, date, assignee → the buttons, "No
+    aftercare" and Save: never caught between the table's cells."""
+    s = _discharged(session)
+    dlg = ScheduleDialog(session, s.id)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.activateWindow()
+    dlg.visit.setFocus()
+    seen = []
+    for _ in range(6 * 3 + 6):
+        qtbot.keyClick(dlg.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(dlg.focusWidget())
+    cells = [dlg.table.cellWidget(r, c) for r in range(6) for c in range(3)]
+    assert seen[:18] == cells
+    assert seen[18:22] == [dlg.add_button, dlg.remove_button, dlg.none, dlg.cancel_button]
+    assert dlg.ok_button in seen
+    dlg.none.setChecked(True)
+    dlg.none.setFocus()
+    qtbot.keyClick(dlg.none, Qt.Key.Key_Tab)
+    assert dlg.focusWidget() is dlg.reason
+
+
+def test_schedule_remove_takes_the_row_being_edited(qtbot, session):
+    s = _discharged(session)
+    dlg = ScheduleDialog(session, s.id)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.activateWindow()
+    qtbot.waitUntil(dlg.isActiveWindow)
+    third = dlg.table.cellWidget(2, 1).value_or_none()
+    dlg.table.cellWidget(2, 1).setFocus()
+    qtbot.waitUntil(lambda: dlg.table.currentRow() == 2)
+    qtbot.keyClick(dlg.table.cellWidget(2, 1), Qt.Key.Key_Tab)  # on to her assignee
+    dlg.remove_button.click()
+    dates = [dlg.table.cellWidget(r, 1).value_or_none() for r in range(dlg.table.rowCount())]
+    assert len(dates) == 5 and third not in dates
+
+
+def test_aftercare_labels_are_the_right_japanese(qtbot, session):
+    """"Record" (対象 in the audit log) and "Reason" (エラー内容 in the ledger
+    import) once gave the outcome's button and the no-aftercare reason those."""
+    from shelterdesk.i18n import set_language
+    set_language("ja")  # the autouse fixture sets English back afterwards
+    s = _discharged(session)
+    it = aftercare.save_schedule(session.db, s.id, [NewItem("phone", date.today())])[0]
+    out = OutcomeDialog(session, it)
+    qtbot.addWidget(out)
+    assert out.ok_button.text() == "結果を記録"
+    sched = ScheduleDialog(session, s.id)
+    qtbot.addWidget(sched)
+    from PySide6.QtWidgets import QLabel
+    labels = [w.text() for w in sched.findChildren(QLabel)]
+    assert "退所後支援を行わない理由" in labels and "エラー内容" not in labels

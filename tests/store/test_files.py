@@ -151,3 +151,19 @@ def test_write_atomic_never_writes_in_place(tmp_path, monkeypatch, step):
     monkeypatch.undo()
     assert target.read_bytes() == b"old content"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_write_new_output_never_replaces_and_sweeps_a_killed_write(tmp_path):
+    from shelterdesk.store.errors import OutputExists
+    target = tmp_path / "out.age"
+    stale = tmp_path / ".out.age.0a1b2c3d.tmp"
+    stale.write_bytes(b"half")
+    other = tmp_path / ".other.age.0a1b2c3d.tmp"
+    other.write_bytes(b"not ours to remove")
+    assert files.write_new_output(target, b"whole") == target.resolve()
+    assert target.read_bytes() == b"whole"
+    assert not stale.exists() and other.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.age.0a1b2c3d.tmp", "out.age"]
+    with pytest.raises(OutputExists):
+        files.write_new_output(target, b"again")
+    assert target.read_bytes() == b"whole"

@@ -356,3 +356,24 @@ def test_our_ics_matches_what_icalendar_builds(world, tmp_path):
         assert str(ev["SUMMARY"]).startswith("電話フォローアップ ")
     long = bundle._fold("SUMMARY:" + "電" * 60)
     assert all(len(part) <= 75 for part in long.split(b"\r\n"))
+
+
+def test_export_records_the_revision_the_file_carried(world):
+    """An item changed between reading it and recording the export keeps the
+    revision the file carried: a returned row is compared with that."""
+    items = aftercare.handover(world.db, world.partner_id).items
+    changed = items[0].id
+    aftercare.record_outcome(world.db, changed, "completed", date.today(), "")
+    export_id = aftercare.record_export(world.db, world.partner_id, items, "0" * 64)
+    recorded = dict(world.db.query(
+        "SELECT item_id, sequence FROM aftercare_export_item WHERE export_id=?", (export_id,)))
+    assert recorded == {i.id: i.sequence for i in items}
+    assert aftercare.get_item(world.db, changed).sequence == recorded[changed] + 1
+
+
+def test_json_member_is_the_same_items_one_per_line(world, tmp_path):
+    members = _zip(world, _export(world, tmp_path).path)
+    doc = json.loads(members["schedule.json"])
+    assert doc["format"] == bundle.FORMAT and len(doc["items"]) == len(world.items)
+    lines = members["schedule.json"].decode().splitlines()
+    assert sum(1 for ln in lines if '"uid"' in ln) == len(world.items)

@@ -64,7 +64,7 @@ class OutcomeDialog(QDialog):
         buttons.addStretch(1)
         cancel = QPushButton(_("Cancel"))
         cancel.clicked.connect(self.reject)
-        self.ok_button = QPushButton(_("Record"))
+        self.ok_button = QPushButton(_("Save the outcome"))
         self.ok_button.setDefault(True)
         self.ok_button.clicked.connect(self.submit)
         buttons.addWidget(cancel)

@@ -9,8 +9,12 @@ no schedule yet."""
 
 from __future__ import annotations
 
+import itertools
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QDialog,
     QHBoxLayout,
@@ -63,10 +67,14 @@ class ScheduleDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setMinimumHeight(260)
+        # Tab walks the widgets in the cells and then leaves the table (Qt's
+        # own Tab moves between cells and never reaches the buttons below).
+        self.table.setTabKeyNavigation(False)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.add_button = QPushButton(_("Add an item"))
-        self.add_button.clicked.connect(lambda: self.add_row("phone", None))
+        self.add_button.clicked.connect(self._add_clicked)
         self.remove_button = QPushButton(_("Remove the selected item"))
         self.remove_button.clicked.connect(self.remove_row)
         row.addWidget(self.add_button)
@@ -78,7 +86,7 @@ class ScheduleDialog(QDialog):
         self.none.toggled.connect(self._none_toggled)
         self.reason = QLineEdit()
         self.form.add_field(None, "", self.none)
-        self.form.add_field("none_reason", _("Reason"), self.reason)
+        self.form.add_field("none_reason", _("Reason for no aftercare"), self.reason)
         layout.addLayout(self.form)
         self.error = error_label()
         layout.addWidget(self.error)
@@ -94,6 +102,7 @@ class ScheduleDialog(QDialog):
         layout.addLayout(buttons)
         self._none_toggled(False)
         self.propose()
+        QApplication.instance().focusChanged.connect(self._focus_changed)
         self.resize(760, 560)
 
     def propose(self) -> None:
@@ -115,11 +124,41 @@ class ScheduleDialog(QDialog):
         self.table.setCellWidget(r, 1, date_edit)
         self.table.setCellWidget(r, 2, who)
         self.table.setRowHeight(r, 34)
+        self._tab_order()
+
+    def _focus_changed(self, _old, new) -> None:
+        """The row being edited is "the selected item" for the remove button."""
+        if new is None or not self.table.isAncestorOf(new):
+            return
+        for r in range(self.table.rowCount()):
+            for c in range(self.table.columnCount()):
+                cell = self.table.cellWidget(r, c)
+                if cell is not None and (cell is new or cell.isAncestorOf(new)):
+                    self.table.setCurrentCell(r, c)
+                    return
+
+    def _tab_order(self) -> None:
+        """Visit, each row's kind, date and assignee, then the buttons and
+        "No aftercare": the order they are seen in."""
+        chain: list[QWidget] = [self.visit]
+        for r in range(self.table.rowCount()):
+            chain += [self.table.cellWidget(r, c) for c in range(self.table.columnCount())]
+        chain += [self.add_button, self.remove_button, self.none, self.reason,
+                  self.cancel_button, self.ok_button]
+        for a, b in itertools.pairwise(chain):
+            QWidget.setTabOrder(a, b)
+
+    def _add_clicked(self) -> None:
+        self.add_row("phone", None)
+        self.table.cellWidget(self.table.rowCount() - 1, 1).setFocus()  # its date first
 
     def remove_row(self) -> None:
         r = self.table.currentRow()
         if r >= 0:
             self.table.removeRow(r)
+            self._tab_order()
+            if self.table.rowCount():
+                self.table.cellWidget(min(r, self.table.rowCount() - 1), 0).setFocus()
 
     def _none_toggled(self, on: bool) -> None:
         self.reason.setEnabled(on)
