@@ -220,3 +220,20 @@ def test_today_lists_sections_and_opens_the_right_tab(qtbot, session, shoot):
     page.tree.setFocus()
     qtbot.keyClick(page.tree, Qt.Key.Key_Return)
     assert opened == [(rid, "ChildSupportTab")]
+
+
+def test_a_new_note_is_for_caseworkers_unless_she_chooses_otherwise(qtbot, session):
+    """Walk finding: the first choice was "all staff (intake included)", so an
+    interview note typed in a hurry was shown to the intake desk."""
+    rid = admit_resident(session.db, "見本", "花子", "みほん", "はなこ")
+    view, tab = _record(qtbot, session, rid, NotesTab)
+    assert tab.visible_to.currentData() == "caseworker"
+    tab.body.setPlainText("面接の記録（架空）")
+    assert tab.save()
+    assert case_notes.notes_of(session.db, rid)[0].visible_to == "caseworker"
+    # After a note for everyone, the next note starts narrow again.
+    tab.visible_to.setCurrentIndex(tab.visible_to.findData("all"))
+    tab.body.setPlainText("共有の記録（架空）")
+    assert tab.save()
+    assert tab.visible_to.currentData() == "caseworker"
+    view.close()
