@@ -220,3 +220,55 @@ def test_today_lists_sections_and_opens_the_right_tab(qtbot, session, shoot):
     page.tree.setFocus()
     qtbot.keyClick(page.tree, Qt.Key.Key_Return)
     assert opened == [(rid, "ChildSupportTab")]
+
+
+def test_a_new_note_is_for_caseworkers_unless_she_chooses_otherwise(qtbot, session):
+    """Walk finding: the first choice was "all staff (intake included)", so an
+    interview note typed in a hurry was shown to the intake desk."""
+    rid = admit_resident(session.db, "見本", "花子", "みほん", "はなこ")
+    view, tab = _record(qtbot, session, rid, NotesTab)
+    assert tab.visible_to.currentData() == "caseworker"
+    tab.body.setPlainText("面接の記録（架空）")
+    assert tab.save()
+    assert case_notes.notes_of(session.db, rid)[0].visible_to == "caseworker"
+    # After a note for everyone, the next note starts narrow again.
+    tab.visible_to.setCurrentIndex(tab.visible_to.findData("all"))
+    tab.body.setPlainText("共有の記録（架空）")
+    assert tab.save()
+    assert tab.visible_to.currentData() == "caseworker"
+    view.close()
+
+
+def test_today_focuses_its_first_line_and_waits_to_refresh_while_hidden(qtbot, session):
+    """Walk findings: arriving on Today left the focus on the page itself (arrows
+    and Enter did nothing); a save on any other page re-ran all its queries
+    although it was not shown; a milestone's "overdue" ignored the page's day."""
+    from shelterdesk.gui import changes
+
+    rid, stay = _kid(session.db)
+    day = date.today() + timedelta(days=10)  # the page's own day, ahead of the clock
+    with session.db.transaction() as con:
+        plan = con.execute("INSERT INTO plan(stay_id, created_on) VALUES (?,?)",
+                           (stay.id, date.today().isoformat())).lastrowid
+        goal = con.execute("INSERT INTO plan_goal(plan_id, domain, goal) VALUES (?, 'housing', "
+                           "'住まい（架空）')", (plan,)).lastrowid
+        con.execute("INSERT INTO milestone(goal_id, title, target_on) VALUES (?, ?, ?)",
+                    (goal, "申し込む（架空）", (day - timedelta(days=1)).isoformat()))
+    page = TodayPage(session, today=day)
+    qtbot.addWidget(page)
+    page.filter.setCurrentIndex(page.filter.findData(EVERYONE))
+    assert [m.overdue for m in page.lines("milestones")] == [True]
+    with qtbot.waitActive(page):
+        page.show()
+        page.activateWindow()
+    page.setFocus()
+    assert QApplication.focusWidget() is page.tree
+    assert page.tree.currentItem().data(0, Qt.ItemDataRole.UserRole) is not None
+    page.hide()
+    calls = []
+    real = page.refresh
+    page.refresh = lambda: (calls.append(1), real())
+    changes.announce(changes.change(changes.CASE_NOTE, resident_id=rid))
+    assert calls == []
+    page.show()
+    assert calls == [1]

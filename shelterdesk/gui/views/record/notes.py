@@ -39,6 +39,9 @@ from shelterdesk.store import case_notes as repo
 from shelterdesk.store import drafts
 
 DRAFT_DELAY_MS = 800
+#: What a new note's "who may read it" starts at: the narrowest audience a
+#: caseworker writes for, so nothing reaches intake staff unless chosen.
+DEFAULT_VISIBILITY = "caseworker"
 
 
 class NotesTab(RecordTab):
@@ -88,6 +91,7 @@ class NotesTab(RecordTab):
         held = record.session.account.roles if record.session.account else ()
         for code in casework.readable_visibilities(held):
             self.visible_to.addItem(casework.NOTE_VISIBILITY.label(code), code)
+        set_combo(self.visible_to, DEFAULT_VISIBILITY)
         self.body = QPlainTextEdit()
         self.body.setTabChangesFocus(True)
         self.body.setMinimumHeight(120)
@@ -205,6 +209,7 @@ class NotesTab(RecordTab):
             self.draft_id, self.corrects_id = None, None
             self._restoring = True
             self.body.clear()
+            set_combo(self.visible_to, DEFAULT_VISIBILITY)
             self._restoring = False
             self._show_correcting()
             self.draft_label.setText("")

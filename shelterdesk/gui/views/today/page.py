@@ -78,6 +78,9 @@ class TodayPage(QWidget):
         self.tree.itemDoubleClicked.connect(
             lambda item, _col: self.open_line(item.data(0, Qt.ItemDataRole.UserRole)))
         layout.addWidget(self.tree, 1)
+        # Arriving on the page puts her on its first line: arrows and Enter work at once.
+        self.setFocusProxy(self.tree)
+        self._stale = False
         self.filter.currentIndexChanged.connect(lambda _i: self.refresh())
         changes.hub().changed.connect(self.on_change)
         self.refresh()
@@ -92,10 +95,23 @@ class TodayPage(QWidget):
         return account.id
 
     def on_change(self, change: changes.Change) -> None:
-        if self.db.is_open:
+        """A change elsewhere (a note saved, a milestone done) refreshes the
+        page when it is shown, else when it is next shown: its queries do not
+        run after every save on another page."""
+        if not self.db.is_open:
+            return
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale and self.db.is_open:
             self.refresh()
 
     def refresh(self) -> None:
+        self._stale = False
         today = self.today()
         until = week_end(today)
         self.title.setText(_("Today, {date}").format(date=format_date(today)))

@@ -45,7 +45,7 @@ class TodaySection:
 def _milestones(db, today: date, until: date, staff_id: int | None) -> list[TodayLine]:
     return [TodayLine(m.title, m.target_on, m.overdue, m.resident_id, "PlanTab",
                       name=m.display_name)
-            for m in plans.due_milestones(db, until, staff_id)]
+            for m in plans.due_milestones(db, until, staff_id, today=today)]
 
 
 def _reviews(db, today: date, until: date, staff_id: int | None) -> list[TodayLine]:
