@@ -332,9 +332,16 @@ def _parse(path: Path) -> _Parsed:
             if clear.get("version") != VERSION:
                 raise StoreError(_("{name} was made by another version of ShelterDesk.").format(
                     name=path.name))
-            int(clear["size"])
-            clear["manifest"]["nonce"], clear["manifest"]["ct"], clear["slots"]
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+            if not (isinstance(clear.get("database_id"), str)
+                    and isinstance(clear.get("created_at"), str)
+                    and type(clear.get("size")) is int and clear["size"] >= 0
+                    and isinstance(clear.get("slots"), str)
+                    and isinstance(clear.get("manifest"), dict)
+                    and isinstance(clear["manifest"].get("nonce"), str)
+                    and isinstance(clear["manifest"].get("ct"), str)):
+                raise ValueError("header")
+        except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError,
+                RecursionError):
             raise _damaged(path) from None
         offset = len(MAGIC) + 4 + n
         if size != offset + int(clear["size"]):
@@ -375,6 +382,14 @@ def _unlock(parsed: _Parsed, login: str | None, password: str | None,
         key = slots.unlock_recovery(recovery_code)
     else:
         _account, key = slots.unlock(login or "", password or "")
+    # The slot list's seal (a MAC under the data key) must hold: a slot the
+    # unlock did not use (another account's, the recovery slot) could be
+    # damaged, swapped or its seal removed, and the restored key file would
+    # carry it. (The session that made the backup had sealed the list.)
+    from shelterdesk.store.vault import MAC_OK
+    slots.adopt_key(key)
+    if slots.mac_status != MAC_OK:
+        raise _damaged(parsed.path)
     return key
 
 

@@ -279,3 +279,36 @@ def test_only_managers_and_administrators_back_up(session, tmp_path):
     finally:
         s.lock()
     assert not (tmp_path / "b.sdbk").exists()
+
+
+def _flipped(data: bytes, pos: int) -> bytes:
+    return data[:pos] + bytes([data[pos] ^ 1]) + data[pos + 1:]
+
+
+def test_a_flipped_byte_anywhere_in_the_header_is_refused_cleanly(session, tmp_path):
+    """Every region of the clear header: its keys, the slot file it carries
+    (including the slot list's seal) and the sealed manifest. Each flip is a
+    StoreError (never a raw KeyError) and leaves nothing behind."""
+    _people(session.db)
+    good = backups.backup(session, tmp_path / "b.sdbk").path
+    session.lock()
+    data = good.read_bytes()
+    offset = backups._parse(good).offset
+    mac = data.index(b'\\"mac\\": \\"') + 11
+    name = data.index(b'"database_id"')
+    positions = sorted({*range(0, offset, 7), *range(mac, mac + 64), *range(name, name + 13)})
+    folder = tmp_path / "into"
+    folder.mkdir()
+    bad = tmp_path / "bad.sdbk"
+    accepted = []
+    for pos in positions:
+        bad.write_bytes(_flipped(data, pos))
+        try:
+            backups.restore(bad, folder / "new.db", ADMIN, PASSWORD)
+            accepted.append(pos)
+            for p in folder.iterdir():
+                p.unlink()
+        except StoreError:
+            pass
+        assert _files(folder) == set(), pos
+    assert accepted == [], [data[p - 20:p + 20] for p in accepted]
