@@ -312,3 +312,21 @@ def test_a_flipped_byte_anywhere_in_the_header_is_refused_cleanly(session, tmp_p
             pass
         assert _files(folder) == set(), pos
     assert accepted == [], [data[p - 20:p + 20] for p in accepted]
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal", ".keys", ".lockout"])
+def test_restore_refuses_a_link_at_newpath_or_a_companion(session, tmp_path, suffix):
+    """A symbolic link (even one pointing nowhere) is there: restoring would
+    write through it or replace it."""
+    good = backups.backup(session, tmp_path / "b.sdbk").path
+    session.lock()
+    folder = tmp_path / "into"
+    folder.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    link = folder / f"new.db{suffix}"
+    link.symlink_to(elsewhere / "target")
+    with pytest.raises(DatabaseExists):
+        backups.restore(good, folder / "new.db", ADMIN, PASSWORD)
+    assert _files(folder) == {link.name} and link.is_symlink()
+    assert _files(elsewhere) == set()
