@@ -63,8 +63,10 @@ from shelterdesk.store.files import (
     check_output_path,
     create_owner_only,
     database_files_exist,
+    disk_full,
     disk_problem,
     fsync_dir,
+    writable_problem,
     write_output,
 )
 from shelterdesk.store.rows import now_text
@@ -81,6 +83,9 @@ LAST_VERIFIED = "last_verified_backup"
 _MAX_HEADER = 8 * 1024 * 1024
 #: Pages copied per step of the backup API (progress is reported between steps).
 _STEP_PAGES = 1024
+
+#: sqlite3_errstr(SQLITE_FULL), what the backup API's error says on a full disk.
+_SQLITE_FULL_TEXT = "database or disk is full"
 
 Progress = Callable[[int, int], None]
 
@@ -203,7 +208,12 @@ def backup(s, target: Path, progress: Progress | None = None) -> BackupResult:
                 finally:
                     con.execute("COMMIT")
             except sqlcipher3.DatabaseError as e:
-                raise disk_error(e, part) or StoreError(
+                # The backup API's error carries no SQLite code (sqlcipher3),
+                # and the step it failed in is rolled back (the disk looks
+                # free again): SQLite's fixed text for SQLITE_FULL says it.
+                if str(e) == _SQLITE_FULL_TEXT:
+                    raise disk_full(folder) from None
+                raise disk_error(e, part) or writable_problem(folder) or StoreError(
                     _("The backup could not be made: {reason}").format(
                         reason=e.__class__.__name__)) from None
             finally:

@@ -330,3 +330,28 @@ def test_restore_refuses_a_link_at_newpath_or_a_companion(session, tmp_path, suf
         backups.restore(good, folder / "new.db", ADMIN, PASSWORD)
     assert _files(folder) == {link.name} and link.is_symlink()
     assert _files(elsewhere) == set()
+
+
+def test_a_really_full_disk_says_so(session, db_path, tmp_path):
+    """A small tmpfs that fills up during the copy of the pages (SQLite's
+    backup API reports it, not an OSError): the sentence says the disk is
+    full, nothing is left on it, the live database is intact."""
+    import subprocess
+    mnt = tmp_path / "small"
+    mnt.mkdir()
+    if os.geteuid() != 0 or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mnt)],
+            capture_output=True).returncode != 0:
+        pytest.skip("needs root to mount a small tmpfs")
+    try:
+        with session.db.transaction() as con:
+            con.execute("INSERT INTO meta(key, value) VALUES ('test_padding', "
+                        "hex(randomblob(1500000)))")
+        with pytest.raises(DiskFull) as e:
+            backups.backup(session, mnt / "b.sdbk")
+        assert "full" in str(e.value)
+        assert _files(mnt) == set()
+        assert backups.last_verified(session.db) is None
+        assert not any(session.db.integrity_problems().values())
+    finally:
+        subprocess.run(["umount", str(mnt)], check=False)
