@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import hashlib
 import json
 import os
@@ -62,9 +63,10 @@ from shelterdesk.store.files import (
     check_output_path,
     create_owner_only,
     database_files_exist,
+    disk_full,
     disk_problem,
     fsync_dir,
-    remove_database_files,
+    writable_problem,
     write_output,
 )
 from shelterdesk.store.rows import now_text
@@ -81,6 +83,9 @@ LAST_VERIFIED = "last_verified_backup"
 _MAX_HEADER = 8 * 1024 * 1024
 #: Pages copied per step of the backup API (progress is reported between steps).
 _STEP_PAGES = 1024
+
+#: sqlite3_errstr(SQLITE_FULL), what the backup API's error says on a full disk.
+_SQLITE_FULL_TEXT = "database or disk is full"
 
 Progress = Callable[[int, int], None]
 
@@ -203,7 +208,12 @@ def backup(s, target: Path, progress: Progress | None = None) -> BackupResult:
                 finally:
                     con.execute("COMMIT")
             except sqlcipher3.DatabaseError as e:
-                raise disk_error(e, part) or StoreError(
+                # The backup API's error carries no SQLite code (sqlcipher3),
+                # and the step it failed in is rolled back (the disk looks
+                # free again): SQLite's fixed text for SQLITE_FULL says it.
+                if str(e) == _SQLITE_FULL_TEXT:
+                    raise disk_full(folder) from None
+                raise disk_error(e, part) or writable_problem(folder) or StoreError(
                     _("The backup could not be made: {reason}").format(
                         reason=e.__class__.__name__)) from None
             finally:
@@ -332,9 +342,16 @@ def _parse(path: Path) -> _Parsed:
             if clear.get("version") != VERSION:
                 raise StoreError(_("{name} was made by another version of ShelterDesk.").format(
                     name=path.name))
-            int(clear["size"])
-            clear["manifest"]["nonce"], clear["manifest"]["ct"], clear["slots"]
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+            if not (isinstance(clear.get("database_id"), str)
+                    and isinstance(clear.get("created_at"), str)
+                    and type(clear.get("size")) is int and clear["size"] >= 0
+                    and isinstance(clear.get("slots"), str)
+                    and isinstance(clear.get("manifest"), dict)
+                    and isinstance(clear["manifest"].get("nonce"), str)
+                    and isinstance(clear["manifest"].get("ct"), str)):
+                raise ValueError("header")
+        except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError,
+                RecursionError):
             raise _damaged(path) from None
         offset = len(MAGIC) + 4 + n
         if size != offset + int(clear["size"]):
@@ -375,6 +392,14 @@ def _unlock(parsed: _Parsed, login: str | None, password: str | None,
         key = slots.unlock_recovery(recovery_code)
     else:
         _account, key = slots.unlock(login or "", password or "")
+    # The slot list's seal (a MAC under the data key) must hold: a slot the
+    # unlock did not use (another account's, the recovery slot) could be
+    # damaged, swapped or its seal removed, and the restored key file would
+    # carry it. (The session that made the backup had sealed the list.)
+    from shelterdesk.store.vault import MAC_OK
+    slots.adopt_key(key)
+    if slots.mac_status != MAC_OK:
+        raise _damaged(parsed.path)
     return key
 
 
@@ -412,7 +437,35 @@ def inspect(path: Path, login: str | None = None, password: str | None = None, *
 def companions_exist(new_db: Path) -> bool:
     """A database or any of its companion files (WAL, keys, lockout) at ``new_db``."""
     return database_files_exist(new_db) or any(
-        Path(str(new_db) + s).exists() for s in (*LOCKOUT_SUFFIXES, "-journal"))
+        os.path.lexists(str(new_db) + s) for s in (*LOCKOUT_SUFFIXES, "-journal"))
+
+
+#: The suffix of a restore's staging files beside NEWPATH.
+_STAGING = ".restoring"
+
+
+def _remove_staging(new_db: Path) -> None:
+    """The staging files of restores into ``new_db`` (this one's, or those a
+    killed restore left), with SQLite's companions of them."""
+    for leftover in new_db.parent.glob(f".{glob.escape(new_db.name)}.*{_STAGING}*"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+def _place(src: Path, dst: Path) -> None:
+    """Move ``src`` to ``dst``, never over an existing file (FileExistsError).
+    A hard link where the file system has them; elsewhere (FAT on a stick) a
+    rename after checking."""
+    try:
+        os.link(src, dst)
+    except FileExistsError:
+        raise
+    except OSError:
+        if os.path.lexists(dst):
+            raise FileExistsError(errno.EEXIST, "exists", str(dst)) from None
+        os.rename(src, dst)
+        return
+    os.unlink(src)
 
 
 def restore(path: Path, new_db: Path, login: str | None = None, password: str | None = None,
@@ -433,18 +486,18 @@ def restore(path: Path, new_db: Path, login: str | None = None, password: str | 
     if expect_database_id is not None and manifest["database_id"] != expect_database_id:
         raise NotShelterDesk(_("{name} is a backup of another database.").format(
             name=parsed.path.name))
-    from shelterdesk.store.files import write_atomic
     from shelterdesk.store.vault import SlotFile
-    try:
-        create_owner_only(new_db)
-    except FileExistsError:
-        raise DatabaseExists(_("A database already exists at {path}; it was not "
-                               "touched.").format(path=new_db)) from None
-    except OSError as e:
-        raise disk_problem(e, new_db.parent) or StoreError(str(e.strerror)) from None
+    # Staged under a hidden name beside NEWPATH, checked there, and only then
+    # put in place (key file first, the database last): a process killed at
+    # any moment leaves nothing at NEWPATH that looks like a database, and
+    # the next restore into the same path removes the staging files.
+    _remove_staging(new_db)
+    stage = new_db.with_name(f".{new_db.name}.{secrets.token_hex(4)}{_STAGING}")
+    placed: list[Path] = []
     try:
         try:
-            with open(parsed.path, "rb") as src, open(new_db, "r+b") as dst:
+            create_owner_only(stage)
+            with open(parsed.path, "rb") as src, open(stage, "r+b") as dst:
                 src.seek(parsed.offset)
                 digest = hashlib.sha256()
                 while chunk := src.read(1 << 20):
@@ -454,18 +507,36 @@ def restore(path: Path, new_db: Path, login: str | None = None, password: str | 
                 os.fsync(dst.fileno())
             if digest.hexdigest() != manifest["sha256"]:
                 raise _damaged(parsed.path)
-            write_atomic(SlotFile.path_for(new_db), parsed.clear["slots"].encode("utf-8"))
+            stage_keys = SlotFile.path_for(stage)
+            create_owner_only(stage_keys)
+            with open(stage_keys, "wb") as f:
+                f.write(parsed.clear["slots"].encode("utf-8"))
+                f.flush()
+                os.fsync(f.fileno())
         except OSError as e:
             raise disk_problem(e, new_db.parent) or StoreError(
                 _("{path} cannot be written: {reason}").format(
                     path=new_db, reason=e.strerror or e.__class__.__name__)) from None
-        _check_database(new_db, key, manifest, _damaged(parsed.path))
+        _check_database(stage, key, manifest, _damaged(parsed.path))
+        try:
+            for src_path, dst_path in ((stage_keys, SlotFile.path_for(new_db)), (stage, new_db)):
+                _place(src_path, dst_path)
+                placed.append(dst_path)
+            fsync_dir(new_db.parent)
+        except FileExistsError:
+            raise DatabaseExists(_("A database already exists at {path}; it was not "
+                                   "touched.").format(path=new_db)) from None
+        except OSError as e:
+            raise disk_problem(e, new_db.parent) or StoreError(
+                _("{path} cannot be written: {reason}").format(
+                    path=new_db, reason=e.strerror or e.__class__.__name__)) from None
     except BaseException:
-        remove_database_files(new_db)
-        for s in ("-journal",):
+        for p in placed:
             with contextlib.suppress(OSError):
-                Path(str(new_db) + s).unlink()
+                p.unlink()
         raise
+    finally:
+        _remove_staging(new_db)
     return _info(parsed, manifest)
 
 

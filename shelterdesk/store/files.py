@@ -121,8 +121,9 @@ def create_owner_only(path: Path) -> None:
 
 
 def database_files_exist(db_path: Path) -> bool:
-    """Any file of a database at ``db_path`` (even a lone ``-wal``)."""
-    return any(Path(str(db_path) + suffix).exists() for suffix in DATABASE_FILE_SUFFIXES)
+    """Any file of a database at ``db_path`` (even a lone ``-wal``, or a link
+    pointing nowhere: SQLite would write through it)."""
+    return any(os.path.lexists(str(db_path) + suffix) for suffix in DATABASE_FILE_SUFFIXES)
 
 
 def remove_database_files(db_path: Path) -> None:

@@ -117,7 +117,12 @@ def purge(s, resident_ids: list[int], today: date | None = None) -> dict[str, in
             delete(con, "plan_goal", f"plan_id IN ({pmarks})", plan_ids)
             delete(con, "plan_review", f"plan_id IN ({pmarks})", plan_ids)
             delete(con, "plan", f"id IN ({pmarks})", plan_ids)
+            delete(con, "aftercare_export_item",
+                   f"item_id IN (SELECT id FROM aftercare WHERE stay_id IN ({marks}))", stay_ids)
             delete(con, "aftercare", f"stay_id IN ({marks})", stay_ids)
+            delete(con, "child_step",
+                   f"child_id IN (SELECT id FROM child WHERE resident_id = ?) "
+                   f"OR stay_id IN ({marks})", [rid, *stay_ids])
             delete(con, "case_note", f"resident_id = ? OR stay_id IN ({marks})",
                    [rid, *stay_ids])
             delete(con, "child_support",

@@ -205,9 +205,12 @@ def _members(zip_bytes: bytes) -> dict[str, bytes]:
     try:
         with zipfile.ZipFile(io.BytesIO(zip_bytes)) as z:
             out = {}
-            for info in z.infolist():
-                if info.file_size > MAX_MEMBER_BYTES or len(z.infolist()) > 20:
-                    raise _damaged()
+            infos = z.infolist()
+            # The sizes the ZIP declares, as a whole (a bomb of many members
+            # each under the cap); reading never inflates past a declared size.
+            if len(infos) > 20 or sum(i.file_size for i in infos) > MAX_MEMBER_BYTES:
+                raise _damaged()
+            for info in infos:
                 out[info.filename] = z.read(info)
             return out
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):

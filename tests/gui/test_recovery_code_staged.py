@@ -108,7 +108,7 @@ def test_an_administrator_makes_a_new_recovery_code_from_the_menu(qtbot, session
     dialog = window.dialog
     qtbot.waitUntil(lambda: dialog.isVisible())
     code = dialog.code_label.text()
-    # shown as whole groups, five to a line
+    # Shown in lines of whole groups (the intake desk walk): the same 52 characters.
     assert len(code.replace("-", "").replace("\n", "")) == 52 and code != recovery_code
     assert dialog.hint.isVisible() and not dialog.cancel_button.isVisible()
     shoot(dialog, "recovery_code_new")

@@ -279,3 +279,79 @@ def test_only_managers_and_administrators_back_up(session, tmp_path):
     finally:
         s.lock()
     assert not (tmp_path / "b.sdbk").exists()
+
+
+def _flipped(data: bytes, pos: int) -> bytes:
+    return data[:pos] + bytes([data[pos] ^ 1]) + data[pos + 1:]
+
+
+def test_a_flipped_byte_anywhere_in_the_header_is_refused_cleanly(session, tmp_path):
+    """Every region of the clear header: its keys, the slot file it carries
+    (including the slot list's seal) and the sealed manifest. Each flip is a
+    StoreError (never a raw KeyError) and leaves nothing behind."""
+    _people(session.db)
+    good = backups.backup(session, tmp_path / "b.sdbk").path
+    session.lock()
+    data = good.read_bytes()
+    offset = backups._parse(good).offset
+    mac = data.index(b'\\"mac\\": \\"') + 11
+    name = data.index(b'"database_id"')
+    positions = sorted({*range(0, offset, 7), *range(mac, mac + 64), *range(name, name + 13)})
+    folder = tmp_path / "into"
+    folder.mkdir()
+    bad = tmp_path / "bad.sdbk"
+    accepted = []
+    for pos in positions:
+        bad.write_bytes(_flipped(data, pos))
+        try:
+            backups.restore(bad, folder / "new.db", ADMIN, PASSWORD)
+            accepted.append(pos)
+            for p in folder.iterdir():
+                p.unlink()
+        except StoreError:
+            pass
+        assert _files(folder) == set(), pos
+    assert accepted == [], [data[p - 20:p + 20] for p in accepted]
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal", ".keys", ".lockout"])
+def test_restore_refuses_a_link_at_newpath_or_a_companion(session, tmp_path, suffix):
+    """A symbolic link (even one pointing nowhere) is there: restoring would
+    write through it or replace it."""
+    good = backups.backup(session, tmp_path / "b.sdbk").path
+    session.lock()
+    folder = tmp_path / "into"
+    folder.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    link = folder / f"new.db{suffix}"
+    link.symlink_to(elsewhere / "target")
+    with pytest.raises(DatabaseExists):
+        backups.restore(good, folder / "new.db", ADMIN, PASSWORD)
+    assert _files(folder) == {link.name} and link.is_symlink()
+    assert _files(elsewhere) == set()
+
+
+def test_a_really_full_disk_says_so(session, db_path, tmp_path):
+    """A small tmpfs that fills up during the copy of the pages (SQLite's
+    backup API reports it, not an OSError): the sentence says the disk is
+    full, nothing is left on it, the live database is intact."""
+    import subprocess
+    mnt = tmp_path / "small"
+    mnt.mkdir()
+    if os.geteuid() != 0 or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mnt)],
+            capture_output=True).returncode != 0:
+        pytest.skip("needs root to mount a small tmpfs")
+    try:
+        with session.db.transaction() as con:
+            con.execute("INSERT INTO meta(key, value) VALUES ('test_padding', "
+                        "hex(randomblob(1500000)))")
+        with pytest.raises(DiskFull) as e:
+            backups.backup(session, mnt / "b.sdbk")
+        assert "full" in str(e.value)
+        assert _files(mnt) == set()
+        assert backups.last_verified(session.db) is None
+        assert not any(session.db.integrity_problems().values())
+    finally:
+        subprocess.run(["umount", str(mnt)], check=False)

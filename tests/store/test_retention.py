@@ -160,3 +160,30 @@ def test_caseworkers_may_not_purge(session):
             retention.purge(s, [1], TODAY)
     finally:
         s.lock()
+
+
+def test_purge_removes_child_steps_and_exported_items(session, db_path):
+    """A resident whose child had support steps and whose aftercare was handed
+    to a partner: the purge removes those rows too (they hold notes and a
+    contact) instead of failing on their references."""
+    db = session.db
+    old = _admit(db, OLD_NAME, datetime(2018, 5, 1, 10), date(2018, 7, 31), "independent", 1)
+    _extras(db, old, session.account.id)
+    with db.transaction() as con:
+        con.execute("INSERT INTO child_step(child_id, stay_id, step, contact, note, updated_at) "
+                    "VALUES (?, ?, 'school_transfer', ?, ?, '2018-05-04T10:00:00')",
+                    (old.child_ids[0], old.id, OLD_NAME + "の学校", OLD_NAME))
+        partner = con.execute("INSERT INTO partner(name) VALUES ('市役所（架空）')").lastrowid
+        export = con.execute("INSERT INTO aftercare_export(partner_id, created_at, items) "
+                             "VALUES (?, '2018-08-01T09:00:00', 1)", (partner,)).lastrowid
+        item = con.execute("SELECT id FROM aftercare WHERE stay_id=?", (old.id,)).fetchone()[0]
+        con.execute("INSERT INTO aftercare_export_item(export_id, item_id, sequence) "
+                    "VALUES (?, ?, 0)", (export, item))
+    settings.update(session, {settings.RECORD_RETENTION_YEARS: 5})
+    counts = retention.purge(session, [old.resident_id], TODAY)
+    assert counts["resident"] == 1 and counts["child_step"] == 1
+    for table in ("child_step", "aftercare_export_item", "aftercare", "child"):
+        assert db.query(f"SELECT count(*) FROM {table}")[0][0] == 0, table
+    key = session.data_key
+    session.lock()
+    assert not any(OLD_NAME.encode() in p for p in _pages(db_path, key))

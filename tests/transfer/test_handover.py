@@ -377,3 +377,28 @@ def test_json_member_is_the_same_items_one_per_line(world, tmp_path):
     assert doc["format"] == bundle.FORMAT and len(doc["items"]) == len(world.items)
     lines = members["schedule.json"].decode().splitlines()
     assert sum(1 for ln in lines if '"uid"' in ln) == len(world.items)
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated(monkeypatch):
+    """Members that stay under the per-member cap but together inflate to
+    hundreds of megabytes (a few hundred kilobytes on the stick): refused from
+    the sizes the ZIP declares, nothing inflated."""
+    from shelterdesk.transfer import bundle
+    from shelterdesk.transfer.errors import TransferError
+
+    buf = io.BytesIO()
+    big = b"\0" * (bundle.MAX_MEMBER_BYTES - 1)
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(bundle.CSV_NAME, "項目ID\n")
+        for i in range(4):
+            z.writestr(f"pad{i}.bin", big)
+    data = buf.getvalue()
+    assert len(data) < 2 * 1024 * 1024
+
+    def no_inflating(*a, **k):
+        raise AssertionError("inflated")
+
+    monkeypatch.setattr(zipfile.ZipFile, "read", no_inflating)
+    with pytest.raises(TransferError):
+        bundle.results_csv_from(data)
+    with pytest.raises(TransferError):
+        bundle.open_bundle(data)
