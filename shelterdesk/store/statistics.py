@@ -8,16 +8,14 @@ managers and administrators read reports (:data:`REPORT_ROLES`, checked by
 :func:`monthly_report` / :func:`fiscal_year_report` when given a session).
 
 Capacity over time: the occupancy of a past day uses that day's capacity.
-The history is read by :func:`capacity_history` from the ``meta`` key
-``capacity_history`` — JSON ``[{"from": "YYYY-MM-DD", "capacity": N}, …]``,
-the shape the settings screen (issue 12) is to write when a capacity change
-takes effect on a date. Without it (or unreadable) every day uses the current
-``capacity`` setting, and the reports say so (``capacity_source``).
+The history is the one the settings page writes (``settings.update(…,
+capacity_from=…)`` → table ``capacity_change``, read by
+``settings.capacity_changes``). Before any change is recorded every day uses
+the current ``capacity`` setting, and the reports say so (``capacity_source``).
 """
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from shelterdesk.core import report_figures as rf
@@ -27,7 +25,6 @@ from shelterdesk.store import settings
 from shelterdesk.store.rows import s2d
 
 REPORT_ROLES = tuple(sorted(MANAGEMENT))
-CAPACITY_HISTORY = "capacity_history"
 
 
 def stays_in(db, first: date, last: date) -> list[st.StayRow]:
@@ -49,17 +46,12 @@ def stays_in(db, first: date, last: date) -> list[st.StayRow]:
 
 
 def capacity_history(db) -> tuple[list[tuple[date, int]], int, str]:
-    """(changes as (effective from, capacity), the current capacity, source)."""
+    """(changes as (effective from, capacity), the current capacity, source):
+    the settings' history of capacity changes, the one source of truth."""
     current = settings.capacity(db)
-    raw = db.get_meta(CAPACITY_HISTORY)
-    if raw:
-        try:
-            changes = [(date.fromisoformat(e["from"]), int(e["capacity"]))
-                       for e in json.loads(raw)]
-        except (ValueError, TypeError, KeyError):
-            changes = []
-        if changes:
-            return sorted(changes), current, rf.CAPACITY_FROM_HISTORY
+    changes = settings.capacity_changes(db)
+    if changes:
+        return changes, current, rf.CAPACITY_FROM_HISTORY
     return [], current, rf.CAPACITY_FROM_CURRENT
 
 
