@@ -1,4 +1,6 @@
-"""What the manager's reports read: stays touching a period, each day's
+"""What the manager's reports read: stays touching a period (live and those
+kept as anonymous figures after a retention purge: ``retention.statistic_stays``,
+so a purge never changes a past year's figures), each day's
 capacity, programme sessions, aftercare counts and the audit-chain head; and
 the two reports put together (the figures themselves are core.statistics).
 
@@ -21,28 +23,9 @@ from datetime import date
 from shelterdesk.core import report_figures as rf
 from shelterdesk.core import statistics as st
 from shelterdesk.core.codes import MANAGEMENT
-from shelterdesk.store import settings
-from shelterdesk.store.rows import s2d
+from shelterdesk.store import retention, settings
 
 REPORT_ROLES = tuple(sorted(MANAGEMENT))
-
-
-def stays_in(db, first: date, last: date) -> list[st.StayRow]:
-    """Every stay that touches ``first``..``last`` (both included), with her
-    birth date or estimated age, its number of companion children and the room
-    of its (last) bed. Ids and codes only."""
-    rows = db.query(
-        "SELECT s.id, s.resident_id, s.admitted_on, s.discharged_on, s.main_complaint, "
-        "       s.referral_source, s.discharge_destination, r.birth_date, r.estimated_age, "
-        "       (SELECT count(*) FROM stay_child sc WHERE sc.stay_id = s.id), "
-        "       coalesce(rm.name, '') "
-        "FROM stay s JOIN resident r ON r.id = s.resident_id "
-        "LEFT JOIN bed b ON b.id = s.bed_id LEFT JOIN room rm ON rm.id = b.room_id "
-        "WHERE s.admitted_on <= ? AND (s.discharged_on IS NULL OR s.discharged_on >= ?)",
-        (last.isoformat(), first.isoformat()))
-    return [st.StayRow(sid, rid, date.fromisoformat(a), s2d(d), mc or "", ref or "", dest,
-                       s2d(birth), est, kids, room)
-            for sid, rid, a, d, mc, ref, dest, birth, est, kids, room in rows]
 
 
 def capacity_history(db) -> tuple[list[tuple[date, int]], int, str]:
@@ -55,6 +38,12 @@ def capacity_history(db) -> tuple[list[tuple[date, int]], int, str]:
     return [], current, rf.CAPACITY_FROM_CURRENT
 
 
+#: Aftercare items as the figures count them: live, and those a retention
+#: purge kept as anonymous figures (store.retention).
+AFTERCARE_ITEMS = ("(SELECT due_on, outcome, done_on FROM aftercare UNION ALL "
+                   "SELECT due_on, outcome, done_on FROM retained_aftercare)")
+
+
 def programme_sessions(db, first: date, last: date) -> int:
     return db.query_one("SELECT count(*) FROM programme_session WHERE held_on BETWEEN ? AND ?",
                         (first.isoformat(), last.isoformat()))[0]
@@ -64,14 +53,15 @@ def aftercare_month(db, first: date, last: date, today: date) -> rf.AftercareMon
     row = db.query_one(
         "SELECT count(*), count(outcome), "
         "       coalesce(sum(outcome IS NULL AND due_on < ?), 0) "
-        "FROM aftercare WHERE due_on BETWEEN ? AND ?",
+        f"FROM {AFTERCARE_ITEMS} WHERE due_on BETWEEN ? AND ?",
         (today.isoformat(), first.isoformat(), last.isoformat()))
     return rf.AftercareMonth(row[0], row[1], row[2])
 
 
 def aftercare_done(db, first: date, last: date) -> dict[str, int]:
     """Items given an outcome in the period, by outcome (done_on in it)."""
-    return dict(db.query("SELECT outcome, count(*) FROM aftercare WHERE outcome IS NOT NULL "
+    return dict(db.query(f"SELECT outcome, count(*) FROM {AFTERCARE_ITEMS} "
+                         "WHERE outcome IS NOT NULL "
                          "AND done_on BETWEEN ? AND ? GROUP BY outcome ORDER BY outcome",
                          (first.isoformat(), last.isoformat())))
 
@@ -92,7 +82,7 @@ def monthly_report(db, year: int, month: int, *, suppress: bool = False,
                    today: date | None = None) -> rf.MonthlyReport:
     today = today or date.today()
     p = st.month_period(year, month)
-    stays = stays_in(db, p.first, p.last)
+    stays = retention.statistic_stays(db, p.first, p.last)
     caps, source = _capacities(db)
     return rf.MonthlyReport(
         year=year, month=month, occupancy=st.occupancy(stays, p, caps),
@@ -113,7 +103,7 @@ def _year(db, fy: int, stays: list[st.StayRow], caps) -> rf.YearFigures:
 
 def fiscal_year_report(db, fy: int, *, suppress: bool = False) -> rf.FiscalYearReport:
     """Fiscal year ``fy`` (April ``fy`` – March ``fy + 1``) with the year before it."""
-    stays = stays_in(db, st.fiscal_year_period(fy - 1).first, st.fiscal_year_period(fy).last)
+    stays = retention.statistic_stays(db, st.fiscal_year_period(fy - 1).first, st.fiscal_year_period(fy).last)
     caps, source = _capacities(db)
     return rf.FiscalYearReport(current=_year(db, fy, stays, caps),
                                previous=_year(db, fy - 1, stays, caps),
