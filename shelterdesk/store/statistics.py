@@ -1,7 +1,8 @@
 """What the manager's reports read: stays touching a period (live and those
 kept as anonymous figures after a retention purge: ``retention.statistic_stays``,
 so a purge never changes a past year's figures), each day's
-capacity, programme sessions, aftercare counts and the audit-chain head; and
+capacity, programme sessions, aftercare counts and the audit-chain head
+(``Database.audit_head``, the one the key file anchors); and
 the two reports put together (the figures themselves are core.statistics).
 
 Reading figures is not a user action and is not audited here; printing or
@@ -66,13 +67,6 @@ def aftercare_done(db, first: date, last: date) -> dict[str, int]:
                          (first.isoformat(), last.isoformat())))
 
 
-def audit_head(db) -> str:
-    """The audit chain's current head (``id:hash``), printed in the reports'
-    footers so a later check can compare. The one place the reports read it:
-    when the chain becomes keyed, only this changes."""
-    return db.get_meta("audit_head") or ""
-
-
 def _capacities(db):
     history, current, source = capacity_history(db)
     return (lambda p: st.capacity_by_day(history, current, p)), source
@@ -89,7 +83,7 @@ def monthly_report(db, year: int, month: int, *, suppress: bool = False,
         movement=st.movement(stays, p),
         programme_sessions=programme_sessions(db, p.first, p.last),
         aftercare=aftercare_month(db, p.first, p.last, today),
-        capacity_source=source, audit_head=audit_head(db), suppress=suppress, made_on=today)
+        capacity_source=source, audit_head=str(db.audit_head() or ""), suppress=suppress, made_on=today)
 
 
 def _year(db, fy: int, stays: list[st.StayRow], caps) -> rf.YearFigures:
@@ -107,5 +101,5 @@ def fiscal_year_report(db, fy: int, *, suppress: bool = False) -> rf.FiscalYearR
     caps, source = _capacities(db)
     return rf.FiscalYearReport(current=_year(db, fy, stays, caps),
                                previous=_year(db, fy - 1, stays, caps),
-                               capacity_source=source, audit_head=audit_head(db),
+                               capacity_source=source, audit_head=str(db.audit_head() or ""),
                                suppress=suppress)
