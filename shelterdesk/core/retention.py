@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from shelterdesk.core import statistics as st
 from shelterdesk.core.dates import age_on
-
-#: Seed Table 4's age brackets at admission.
-AGE_BRACKETS = ("under_18", "18_19", "20s", "30s", "40s", "50s", "60_over", "unknown")
 
 
 def keep_until(last_discharge: date, years: int) -> date:
@@ -33,13 +31,5 @@ def is_past_retention(last_discharge: date | None, years: int | None, today: dat
 
 
 def age_bracket(birth: date | None, estimated_age: int | None, admitted_on: date) -> str:
-    age = age_on(birth, admitted_on) if birth else estimated_age
-    if age is None:
-        return "unknown"
-    if age < 18:
-        return "under_18"
-    if age < 20:
-        return "18_19"
-    if age >= 60:
-        return "60_over"
-    return f"{age // 10 * 10}s"
+    """The bracket a purged stay keeps (core.statistics' definition and codes)."""
+    return st.age_bracket(age_on(birth, admitted_on) if birth else estimated_age)

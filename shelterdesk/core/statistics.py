@@ -59,9 +59,12 @@ SMALL = (1, 2)
 
 @dataclass(frozen=True)
 class StayRow:
-    """One stay as the figures need it (no names: ids and codes only)."""
+    """One stay as the figures need it (no names: ids and codes only). A stay
+    kept only as anonymous figures after the retention purge has no resident
+    (``resident_id`` None) and carries its age bracket, recorded at the purge,
+    instead of a birth date."""
     id: int
-    resident_id: int
+    resident_id: int | None
     admitted_on: date
     discharged_on: date | None = None
     main_complaint: str = ""
@@ -71,6 +74,7 @@ class StayRow:
     estimated_age: int | None = None
     children: int = 0
     room: str = ""
+    age_bracket: str | None = None
 
 
 @dataclass(frozen=True)
@@ -214,6 +218,11 @@ def age_at_admission(s: StayRow) -> int | None:
     return s.estimated_age
 
 
+def bracket_at_admission(s: StayRow) -> str:
+    """The stay's age bracket: the one recorded at a purge, else from her age."""
+    return s.age_bracket or age_bracket(age_at_admission(s))
+
+
 def age_bracket(age: int | None) -> str:
     if age is None or age < 0:
         return "unknown"
@@ -268,7 +277,7 @@ def movement(stays: Iterable[StayRow], p: Period) -> Movement:
                                      [c.code for c in codes.REFERRAL_SOURCE]),
         discharge_destination=_count_codes((s.discharge_destination for s in left),
                                            [c.code for c in codes.DISCHARGE_DESTINATION]),
-        age_brackets=_count_codes((age_bracket(age_at_admission(s)) for s in admitted),
+        age_brackets=_count_codes((bracket_at_admission(s) for s in admitted),
                                   AGE_BRACKETS),
         companion_children=sum(s.children for s in admitted),
         admissions_with_children=sum(1 for s in admitted if s.children > 0),

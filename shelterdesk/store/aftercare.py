@@ -357,7 +357,7 @@ def working_day_on_or_after(db, d: date, partner_id: int | None = None) -> date:
     return next_working_day(d, partners_repo.closures_of(db, partner_id))
 
 
-# -- the facility's own age identity, the audit head --------------------------------------------
+# -- the facility's own age identity ----------------------------------------------------------
 IDENTITY_KEY = "transfer_identity"
 
 
@@ -382,12 +382,6 @@ def facility_recipient(db) -> str:
     """The public half of :func:`facility_identity` (the manifest's ``reply_to``)."""
     import pyrage
     return str(pyrage.x25519.Identity.from_str(facility_identity(db)).to_public())
-
-
-def audit_chain_head(db) -> str:
-    """The audit chain's head as a hand-over manifest records it. One function,
-    so that a keyed chain (the vault work) changes only this."""
-    return db.get_meta("audit_head") or ""
 
 
 # -- the hand-over --------------------------------------------------------------------------------

@@ -28,8 +28,10 @@ and the snapshot is opened and checked (``cipher_integrity_check``,
 "done". Any failure removes every file this made; the live database is only
 read (and gets an audit row once the backup is verified).
 
-The audit head a backup carries comes from :func:`audit_head` alone, so a
-change to how the head is kept (a keyed chain) changes one function.
+The audit head a backup carries is ``Database.audit_head`` read in the
+snapshot's transaction (the head of exactly the pages copied), and the key
+file it carries is anchored at that head (``SlotFile.anchored_document``), so
+a restored copy verifies against its own anchor.
 """
 
 from __future__ import annotations
@@ -109,19 +111,6 @@ class BackupResult:
     info: BackupInfo
 
 
-# -- the one place the audit head is read -------------------------------------------
-
-def audit_head(db) -> str:
-    """The head of the audit chain a backup carries and compares. Every backup
-    reads it through this function only."""
-    return db.get_meta("audit_head") or ""
-
-
-def _audit_head_con(con) -> str:
-    row = con.execute("SELECT value FROM meta WHERE key='audit_head'").fetchone()
-    return row[0] if row else ""
-
-
 def default_name(now: datetime | None = None) -> str:
     """``backup-2026-11-21-1530.sdbk``: the date and time, nothing else."""
     now = now or datetime.now()
@@ -170,7 +159,6 @@ def backup(s, target: Path, progress: Progress | None = None) -> BackupResult:
     import sqlcipher3
 
     from shelterdesk.store.database import disk_error
-    from shelterdesk.store.vault import SlotFile
 
     s.require(*BACKUP_ROLES)
     db = s.db
@@ -189,7 +177,6 @@ def backup(s, target: Path, progress: Progress | None = None) -> BackupResult:
             con = db.con
             if con is None:
                 raise StoreError(_("The database is locked."))
-            slot_bytes = SlotFile.path_for(db.path).read_bytes()
             out = sqlcipher3.connect(str(part), isolation_level=None, check_same_thread=False)
             try:
                 out.execute("PRAGMA cipher_log_level = NONE")
@@ -197,7 +184,8 @@ def backup(s, target: Path, progress: Progress | None = None) -> BackupResult:
                 con.execute("BEGIN")
                 try:
                     counts = _counts(con)
-                    head = _audit_head_con(con)
+                    anchor = db.audit_head()  # on this connection, in this snapshot
+                    head = str(anchor or "")
                     schema = con.execute("PRAGMA user_version").fetchone()[0]
 
                     def step(_status, remaining, total):
@@ -218,6 +206,8 @@ def backup(s, target: Path, progress: Progress | None = None) -> BackupResult:
                         reason=e.__class__.__name__)) from None
             finally:
                 out.close()
+        # The key file of its day, anchored at the head of the copy.
+        slot_bytes = s.slots.anchored_document(anchor)
         try:
             pages = part.read_bytes()
         except OSError as e:
@@ -277,11 +267,11 @@ def _read_back(path: Path, key: bytes, pages: bytes, manifest: dict, snapshot: P
     read_manifest = _open_manifest(parsed, key)
     if parsed.payload_sha256 != hashlib.sha256(pages).hexdigest() or read_manifest != manifest:
         raise failed
-    _check_database(snapshot, key, manifest, failed)
+    _check_database(snapshot, key, manifest, _slots(parsed, path).audit_anchor, failed)
     return _info(parsed, read_manifest)
 
 
-def _check_database(path: Path, key: bytes, manifest: dict, failed: StoreError) -> None:
+def _check_database(path: Path, key: bytes, manifest: dict, anchor, failed: StoreError) -> None:
     from shelterdesk.store.database import Database
     try:
         check = Database.open(path, key, upgrade=False)
@@ -292,9 +282,10 @@ def _check_database(path: Path, key: bytes, manifest: dict, failed: StoreError) 
         with check._lock:
             counts = _counts(check.con)
         ok = (not any(problems.values()) and counts == manifest["counts"]
-              and audit_head(check) == manifest["audit_head"]
+              and str(check.audit_head() or "") == manifest["audit_head"]
+              and check.audit_head() == anchor
               and check.database_id == manifest["database_id"]
-              and not check.verify_audit())
+              and not check.verify_audit(anchor))
     finally:
         check.close()
     if not ok:
@@ -517,7 +508,8 @@ def restore(path: Path, new_db: Path, login: str | None = None, password: str | 
             raise disk_problem(e, new_db.parent) or StoreError(
                 _("{path} cannot be written: {reason}").format(
                     path=new_db, reason=e.strerror or e.__class__.__name__)) from None
-        _check_database(stage, key, manifest, _damaged(parsed.path))
+        _check_database(stage, key, manifest, _slots(parsed, stage).audit_anchor,
+                        _damaged(parsed.path))
         try:
             for src_path, dst_path in ((stage_keys, SlotFile.path_for(new_db)), (stage, new_db)):
                 _place(src_path, dst_path)
@@ -576,5 +568,5 @@ def reminder_due(db, today: date | None = None) -> bool:
     return last is None or (today - last.date()).days >= settings.backup_reminder_days(db)
 
 
-__all__ = ["BackupInfo", "BackupResult", "WrongPassword", "audit_head", "backup", "drill",
+__all__ = ["BackupInfo", "BackupResult", "WrongPassword", "backup", "drill",
            "inspect", "last_verified", "reminder_due", "restore"]

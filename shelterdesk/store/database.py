@@ -34,6 +34,7 @@ import stat
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import sqlcipher3
 from cryptography.hazmat.primitives import hashes
@@ -57,6 +58,17 @@ GENESIS = "0" * 64
 # SQLite's primary result codes (the low byte of an extended code).
 _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 8, 10, 11, 13, 14, 26
 _PAGE_RE = re.compile(r"page (\d+)")
+
+
+class AuditHead(NamedTuple):
+    """The audit chain's head: its last row's id and that row's keyed MAC.
+    The key file anchors it (vault: the anchor); backups, hand-over manifests
+    and the reports' footers print it as ``id:mac`` (``str()``)."""
+    id: int
+    mac: str
+
+    def __str__(self) -> str:
+        return f"{self.id}:{self.mac}"
 
 
 def damaged_at(path: Path, page: int | None) -> DatabaseDamaged:
@@ -373,6 +385,16 @@ class Database:
             con.execute("INSERT INTO meta(key, value) VALUES ('audit_head', ?) "
                         "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
                         (f"{next_id}:{h}",))
+
+    def audit_head(self) -> AuditHead | None:
+        """The audit chain's head as recorded with its last write (``None`` on
+        a chain with no row yet): the one read of it, for the key file's
+        anchor, backups (inside their snapshot's read transaction: it reads on
+        this connection), export manifests and reports. ``verify_audit``
+        checks that it is the chain's last row."""
+        head = self.get_meta("audit_head")
+        rid, _sep, mac = (head or "").partition(":")
+        return AuditHead(int(rid), mac) if rid.isdigit() and mac else None
 
     def verify_audit(self, anchor: tuple[int, str] | None = None) -> list[str]:
         """Problems found in the audit chain (empty when intact): an edited row

@@ -7,9 +7,10 @@ is deleted, the fields the monthly and fiscal-year figures count are copied
 into ``retained_stay`` — admission and discharge dates, admission type,
 complaint, referral, destination, bed, the age *bracket* at admission and the
 number of companion children — with no name, no birth date, no free text and
-no link to anything personal. Every figure is then computed from
-``stay ∪ retained_stay`` (:func:`statistic_stays`, the one read the reports
-use), so a figure of a past year is the same before and after a purge, for
+no link to anything personal; likewise each aftercare item's due date,
+outcome and done date go into ``retained_aftercare``. Every figure is then
+computed from ``stay ∪ retained_stay`` (:func:`statistic_stays`, the one read
+the reports use) and ``aftercare ∪ retained_aftercare`` (store.statistics), so a figure of a past year is the same before and after a purge, for
 figures already defined and for figures defined later. Programme sessions
 (the KPI counts sessions held) stay; attendance rows go with the resident.
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from shelterdesk.core import statistics as st
 from shelterdesk.core.retention import age_bracket, is_past_retention, keep_until
 from shelterdesk.i18n import _
 from shelterdesk.store import settings
@@ -119,6 +121,10 @@ def purge(s, resident_ids: list[int], today: date | None = None) -> dict[str, in
             delete(con, "plan", f"id IN ({pmarks})", plan_ids)
             delete(con, "aftercare_export_item",
                    f"item_id IN (SELECT id FROM aftercare WHERE stay_id IN ({marks}))", stay_ids)
+
+            con.execute("INSERT INTO retained_aftercare(due_on, outcome, done_on, purged_on) "
+                        f"SELECT due_on, outcome, done_on, ? FROM aftercare "
+                        f"WHERE stay_id IN ({marks})", [today.isoformat(), *stay_ids])
             delete(con, "aftercare", f"stay_id IN ({marks})", stay_ids)
             delete(con, "child_step",
                    f"child_id IN (SELECT id FROM child WHERE resident_id = ?) "
@@ -141,42 +147,32 @@ def purge(s, resident_ids: list[int], today: date | None = None) -> dict[str, in
     return counts
 
 
-@dataclass(frozen=True)
-class StatisticStay:
-    """One stay as the figures count it, live or retained after a purge."""
-    stay_id: int
-    admitted_on: date
-    discharged_on: date | None
-    admission_type: str
-    main_complaint: str
-    referral_source: str
-    discharge_destination: str | None
-    bed_id: int | None
-    age_bracket: str
-    companion_children: int
-
-
-def statistic_stays(db, start: date, end: date) -> list[StatisticStay]:
+def statistic_stays(db, start: date, end: date) -> list[st.StayRow]:
     """Every stay overlapping [start, end] (admitted on or before ``end``, not
-    discharged before ``start``), live or retained: the rows the monthly and
-    fiscal-year figures are computed from."""
+    discharged before ``start``), live or retained after a purge, with its
+    companion children and the room of its (last) bed: the one read the
+    monthly and fiscal-year figures are computed from (store.statistics).
+    Ids and codes only."""
+    room = ("coalesce((SELECT rm.name FROM bed b JOIN room rm ON rm.id = b.room_id "
+            "WHERE b.id = {bed}), '')")
     live = db.query(
-        "SELECT st.id, st.admitted_on, st.discharged_on, st.admission_type, st.main_complaint, "
-        "st.referral_source, st.discharge_destination, st.bed_id, r.birth_date, "
-        "r.estimated_age, (SELECT count(*) FROM stay_child sc WHERE sc.stay_id = st.id) "
-        "FROM stay st JOIN resident r ON r.id = st.resident_id "
-        "WHERE st.admitted_on <= ? AND (st.discharged_on IS NULL OR st.discharged_on >= ?)",
+        "SELECT s.id, s.resident_id, s.admitted_on, s.discharged_on, s.main_complaint, "
+        "       s.referral_source, s.discharge_destination, r.birth_date, r.estimated_age, "
+        "       (SELECT count(*) FROM stay_child sc WHERE sc.stay_id = s.id), "
+        f"      {room.format(bed='s.bed_id')} "
+        "FROM stay s JOIN resident r ON r.id = s.resident_id "
+        "WHERE s.admitted_on <= ? AND (s.discharged_on IS NULL OR s.discharged_on >= ?)",
         (end.isoformat(), start.isoformat()))
-    out = [StatisticStay(sid, s2d(a), s2d(d), t, c, ref, dest, bed,
-                         age_bracket(s2d(born), est, s2d(a)), kids)
-           for sid, a, d, t, c, ref, dest, bed, born, est, kids in live]
-    out += [StatisticStay(sid, s2d(a), s2d(d), t, c, ref, dest, bed, br, kids)
-            for sid, a, d, t, c, ref, dest, bed, br, kids in db.query(
-                "SELECT stay_id, admitted_on, discharged_on, admission_type, main_complaint, "
-                "referral_source, discharge_destination, bed_id, age_bracket, "
-                "companion_children FROM retained_stay "
-                "WHERE admitted_on <= ? AND discharged_on >= ?",
-                (end.isoformat(), start.isoformat()))]
-    return sorted(out, key=lambda x: x.stay_id)
-
-
+    out = [st.StayRow(sid, rid, s2d(a), s2d(d), mc or "", ref or "", dest, s2d(birth), est,
+                      kids, rm)
+           for sid, rid, a, d, mc, ref, dest, birth, est, kids, rm in live]
+    retained = db.query(
+        "SELECT stay_id, admitted_on, discharged_on, main_complaint, referral_source, "
+        "       discharge_destination, age_bracket, companion_children, "
+        f"      {room.format(bed='retained_stay.bed_id')} "
+        "FROM retained_stay WHERE admitted_on <= ? AND discharged_on >= ?",
+        (end.isoformat(), start.isoformat()))
+    out += [st.StayRow(sid, None, s2d(a), s2d(d), mc or "", ref or "", dest, children=kids,
+                       room=rm, age_bracket=bracket)
+            for sid, a, d, mc, ref, dest, bracket, kids, rm in retained]
+    return sorted(out, key=lambda x: x.id)

@@ -61,7 +61,7 @@ class Session:
             try:
                 if not self.db.damaged:  # nothing is written into a damaged file
                     self.db.audit("lock")
-                    anchor = audit_anchor(self.db)
+                    anchor = self.db.audit_head()
                     if anchor is not None:
                         with contextlib.suppress(OSError):
                             self.slots.write_anchor(
@@ -76,7 +76,7 @@ class Session:
         every slot's public key first (it is the authority for which slots are
         genuine), and the audit head goes into the file as its anchor."""
         record_slots(self.db, self.slots)
-        head, old = audit_anchor(self.db), self.slots.audit_anchor
+        head, old = self.db.audit_head(), self.slots.audit_anchor
         # Moved only forward along the same chain: a log cut below its anchor
         # (even refilled to the same row numbers) must stay reported.
         if head is not None and (old is None or anchor_holds(self.db, old)):
@@ -249,14 +249,6 @@ def known_slot_ids(db: Database, slots: SlotFile) -> set[str]:
                for r in db.query("SELECT id FROM account WHERE disabled=0")} | {RECOVERY}
     return {sid for sid, slot in slots.slots.items()
             if sid in enabled and recorded.get(_slot_meta_key(sid)) == slot.get("public")}
-
-
-def audit_anchor(db: Database) -> tuple[int, str] | None:
-    head = db.get_meta("audit_head")
-    if not head:
-        return None
-    rid, _sep, mac = head.partition(":")
-    return (int(rid), mac) if rid.isdigit() else None
 
 
 def anchor_holds(db: Database, anchor: tuple[int, str]) -> bool:

@@ -414,6 +414,29 @@ class SlotFile:
             self._write(self._document(body), keep_previous=False)
         self.audit_anchor = anchor
 
+    def anchored_document(self, anchor: tuple[int, str] | None) -> bytes:
+        """The key file as it is on disk, re-anchored at ``anchor`` and MACed
+        under this session's key: a backup's key file, carrying the head of
+        the database copied with it. The slots are those on disk when that
+        file is the one this session knows (its MAC verifies), else this
+        session's own; the failed-login count is not part of it."""
+        body = self._body()
+        if self._mac_key is not None:
+            from shelterdesk.store.throttle import exclusive
+            db_path = self.path.with_name(self.path.name.removesuffix(".keys"))
+            with exclusive(db_path):
+                try:
+                    disk = self._parse(self.path, _read_regular(self.path))
+                except (OSError, ValueError, KeyError, TypeError, AttributeError,
+                        RecursionError):
+                    disk = None
+            if disk is not None and disk._read_mac is not None and secrets.compare_digest(
+                    disk._read_mac, _slot_list_mac(self._mac_key, disk._read_body)):
+                body = dict(disk._read_body)
+        if anchor is not None:
+            body["audit_anchor"] = {"id": anchor[0], "mac": anchor[1]}
+        return json.dumps(self._document(body), indent=1, sort_keys=True).encode("utf-8")
+
     def copy_to(self, path: Path) -> SlotFile:
         """The same slots written at ``path`` (a backup's key file)."""
         other = SlotFile(path, self.database_id, self.generation, copy.deepcopy(self.slots))

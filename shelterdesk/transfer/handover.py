@@ -75,7 +75,7 @@ def export(db, partner_id: int, out: Path, *, passphrase: bool = False,
     step(1, 4)
     reply_to = aftercare_repo.facility_recipient(db)
     built = bundle.build(h, reply_to=reply_to,
-                         audit_head=aftercare_repo.audit_chain_head(db),
+                         audit_head=str(db.audit_head() or ""),
                          now=datetime.now())
     secret = None
     if uses_passphrase(h.partner, passphrase):

@@ -5,11 +5,14 @@ the store, capacity over time, programme sessions, aftercare and the audit head.
 from __future__ import annotations
 
 import json
+import subprocess
 from datetime import date, datetime, timedelta
 
 from shelterdesk.core import ledger
+from shelterdesk.core import report_figures as rf
 from shelterdesk.core.models import Resident, Stay
-from shelterdesk.store import ledger_import, stays
+from shelterdesk.reports import occupancy_reports
+from shelterdesk.store import ledger_import, settings, stays
 from shelterdesk.store import statistics as stats
 from shelterdesk.store.rooms import free_beds
 
@@ -113,17 +116,30 @@ def test_monthly_figures_from_stays_written_by_the_store(db):
     assert j["audit_head"] == db.get_meta("audit_head")
 
 
-def test_capacity_history_and_its_fallback(db):
+def test_capacity_history_and_its_fallback(session, db):
+    """Capacity over time comes from the settings page's history (one source):
+    20 → 25 from 16 June, and the month's capacity-days, occupancy rate, JSON
+    and PDF follow it."""
     _admit(db, datetime(2026, 5, 1, 10, 0))
-    assert stats.monthly_report(db, 2026, 6, today=TODAY).to_json()["capacity_days"] == 180
-    db.set_meta(stats.CAPACITY_HISTORY, json.dumps(
-        [{"from": "2026-01-01", "capacity": 10}, {"from": "2026-06-16", "capacity": 20}]))
     j = stats.monthly_report(db, 2026, 6, today=TODAY).to_json()
+    assert j["capacity_days"] == 180 and j["capacity_source"] == "current_setting"
+    settings.update(session, {settings.CAPACITY: 20}, capacity_from=date(2026, 1, 1),
+                    today=date(2026, 1, 1))
+    settings.update(session, {settings.CAPACITY: 25}, capacity_from=date(2026, 6, 16),
+                    today=date(2026, 6, 1))
+    r = stats.monthly_report(db, 2026, 6, today=TODAY)
+    j = r.to_json()
     assert j["capacity_source"] == "history"
-    assert j["capacity_days"] == 15 * 10 + 15 * 20 and j["capacity"] == 20
-    assert j["occupancy_rate_pct"] == round(30 / 450 * 100, 1)
-    db.set_meta(stats.CAPACITY_HISTORY, "not json")
-    assert stats.monthly_report(db, 2026, 6, today=TODAY).capacity_source == "current_setting"
+    assert j["capacity_days"] == 15 * 20 + 15 * 25 and j["capacity"] == 25
+    assert [d["capacity"] for d in j["daily"][14:16]] == [20, 25]
+    assert j["occupancy_rate_pct"] == round(30 / 675 * 100, 1)
+    may = stats.monthly_report(db, 2026, 5, today=TODAY).to_json()
+    assert may["capacity_days"] == 31 * 20 and may["capacity_source"] == "history"
+    pdf = occupancy_reports.build_monthly(db, r, now=datetime(2026, 11, 21, 9, 0)).data
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True,
+                          check=True).stdout.decode("utf-8")
+    assert occupancy_reports.CAPACITY_NOTE[rf.CAPACITY_FROM_HISTORY] in text.replace(" ", "")
+    assert db.get_meta("capacity_history") is None  # no second format
 
 
 def test_programme_sessions_and_aftercare(db):

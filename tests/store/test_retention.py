@@ -11,9 +11,11 @@ from datetime import date, datetime
 import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from shelterdesk.core import statistics as st
 from shelterdesk.core.models import Child, Resident, Stay
 from shelterdesk.core.retention import age_bracket, is_past_retention, keep_until
 from shelterdesk.store import retention, settings, stays
+from shelterdesk.store import statistics as stats
 from shelterdesk.store.errors import Conflict, Forbidden
 
 OLD_NAME = "廃棄予定"  # synthetic
@@ -74,11 +76,27 @@ def _figures(db, fy: int) -> dict:
             "complaints": Counter(r.main_complaint for r in admitted),
             "referral": Counter(r.referral_source for r in admitted),
             "destinations": Counter(r.discharge_destination for r in discharged),
-            "ages": Counter(r.age_bracket for r in admitted),
-            "with_children": sum(1 for r in admitted if r.companion_children),
-            "children": sum(r.companion_children for r in admitted),
+            "ages": Counter(st.bracket_at_admission(r) for r in admitted),
+            "with_children": sum(1 for r in admitted if r.children),
+            "children": sum(r.children for r in admitted),
             "person_days": sum(days(r) for r in rows),
-            "child_days": sum(days(r) * r.companion_children for r in rows)}
+            "child_days": sum(days(r) * r.children for r in rows)}
+
+
+def _reports(db) -> dict:
+    """Every table of the fiscal-year report (2018 with 2017 beside it) and the
+    monthly summaries of months of 2018, as JSON and CSV, without the audit
+    head (the purge itself is audited, so the head moves on)."""
+    def strip(report):
+        data = report.to_json()
+        data.pop("audit_head")
+        rows = [r for r in report.csv_rows() if r[1] != "監査ログの先頭"]
+        return data, rows
+    out = {"FY2018": strip(stats.fiscal_year_report(db, 2018)),
+           "FY2019": strip(stats.fiscal_year_report(db, 2019))}
+    for month in (5, 7, 8, 9):
+        out[f"2018-{month:02d}"] = strip(stats.monthly_report(db, 2018, month, today=TODAY))
+    return out
 
 
 def _pages(db_path, key: bytes, page_size=4096, reserve=80):
@@ -98,7 +116,7 @@ def test_pure_rules():
     assert not is_past_retention(date(2020, 3, 31), 5, date(2025, 3, 31))
     assert is_past_retention(date(2020, 3, 31), 5, date(2025, 4, 1))
     assert not is_past_retention(date(2000, 1, 1), None, TODAY)
-    assert age_bracket(date(2000, 4, 2), None, date(2018, 4, 1)) == "under_18"
+    assert age_bracket(date(2000, 4, 2), None, date(2018, 4, 1)) == "under18"
     assert age_bracket(None, 34, date(2018, 4, 1)) == "30s"
     assert age_bracket(None, None, date(2018, 4, 1)) == "unknown"
 
@@ -118,6 +136,9 @@ def test_purge_keeps_past_statistics_and_leaves_no_name(session, db_path):
     assert keep.resident_id not in {p.resident_id for p in listed}
 
     before = {fy: _figures(db, fy) for fy in (2017, 2018, 2019, 2023)}
+    reports_before = _reports(db)
+    assert reports_before["FY2018"][0]["admissions"] == 3
+    assert reports_before["2018-08"][0]["aftercare_due"] == 1
     assert before[2018]["admissions"] == 3 and before[2018]["children"] == 2
     db.close()
     found = any(OLD_NAME.encode() in p for p in _pages(db_path, session.data_key))
@@ -140,6 +161,7 @@ def test_purge_keeps_past_statistics_and_leaves_no_name(session, db_path):
         assert "resident=1" in detail and OLD_NAME not in detail
         after = {fy: _figures(s.db, fy) for fy in (2017, 2018, 2019, 2023)}
         assert after == before
+        assert _reports(s.db) == reports_before
         key = s.data_key
     finally:
         s.lock()

@@ -25,3 +25,14 @@ CREATE TABLE retained_stay (
     companion_children    INTEGER NOT NULL DEFAULT 0,
     purged_on             TEXT NOT NULL
 );
+
+-- One anonymous row per aftercare item removed by the purge: when it was due,
+-- its outcome and when it was done (the monthly and fiscal-year aftercare
+-- figures), nothing else. The figures read aftercare ∪ retained_aftercare.
+CREATE TABLE retained_aftercare (
+    id        INTEGER PRIMARY KEY,
+    due_on    TEXT NOT NULL,
+    outcome   TEXT,
+    done_on   TEXT,
+    purged_on TEXT NOT NULL
+);
