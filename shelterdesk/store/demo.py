@@ -304,7 +304,10 @@ def _aftercare(db, rng: random.Random, today: date) -> None:
         ids = aftercare.save_schedule(db, sid, items)
         with db.transaction() as con:
             for item_id, it in zip(ids, items, strict=True):
-                if it.due_on < today - timedelta(days=3) and rng.random() < 0.85:
+                # Long past: recorded, as in a house that keeps up; the last few
+                # weeks: mostly recorded, a handful left for the due list.
+                old = it.due_on < today - timedelta(days=30)
+                if it.due_on < today - timedelta(days=3) and (old or rng.random() < 0.7):
                     con.execute("UPDATE aftercare SET outcome=?, done_on=?, sequence=1 "
                                 "WHERE id=?", (rng.choice(done_outcomes), d2s(it.due_on),
                                                item_id))

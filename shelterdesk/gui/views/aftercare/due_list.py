@@ -30,6 +30,7 @@ from shelterdesk.gui.views import aftercare as aftercare_views
 from shelterdesk.gui.views.aftercare.common import PARTNER, STAFF, assignee_combo, split
 from shelterdesk.gui.widgets.errors import error_label
 from shelterdesk.gui.widgets.pickers import code_combo
+from shelterdesk.gui.widgets.rows import roomy
 from shelterdesk.i18n import _
 from shelterdesk.store import aftercare as aftercare_repo
 from shelterdesk.store import partners as partners_repo
@@ -60,7 +61,7 @@ class DueListPage(QWidget):
             box.currentIndexChanged.connect(self.refresh)
         filters.addStretch(1)
         layout.addLayout(filters)
-        self.tree = QTreeWidget()
+        self.tree = roomy(QTreeWidget())
         self.tree.setHeaderLabels([_("Due date"), _("Name"), _("Kind"), _("Assignee"),
                                    _("Item no.")])
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

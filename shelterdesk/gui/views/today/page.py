@@ -30,6 +30,7 @@ from shelterdesk.gui import changes
 from shelterdesk.gui.features import allowed
 from shelterdesk.gui.style import DANGER
 from shelterdesk.gui.views.today.sections import SECTIONS, TodayLine, when_text
+from shelterdesk.gui.widgets.rows import roomy
 from shelterdesk.i18n import _
 
 MINE, EVERYONE = "mine", "everyone"
@@ -69,7 +70,7 @@ class TodayPage(QWidget):
         top.addWidget(QLabel(_("Show:")))
         top.addWidget(self.filter)
         layout.addLayout(top)
-        self.tree = TodayTree()
+        self.tree = roomy(TodayTree())
         self.tree.setColumnCount(3)
         self.tree.setHeaderLabels([_("What"), _("Resident"), _("Date")])
         self.tree.setRootIsDecorated(False)
