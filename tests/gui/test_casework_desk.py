@@ -291,3 +291,19 @@ def test_colliding_words_get_their_own_japanese(qtbot, session):
                                        dropped_reason="理" * 200), None)
     text = " ".join(e.message for e in errors)
     assert "中止の理由" in text and "エラー内容" not in text
+
+
+def test_safety_phrases_and_the_note_label_read_right(qtbot, session):
+    """Walk findings: 「…知っている。、所在秘匿」 on the intake review; the case
+    note's text field was labelled 「備考」."""
+    from PySide6.QtWidgets import QLabel
+
+    from shelterdesk.gui.views.intake.review import join_phrases
+    from shelterdesk.i18n import set_language
+    assert join_phrases(["相手は住所を知っている。", "所在秘匿", "要注意"]) == \
+        "相手は住所を知っている。所在秘匿、要注意"
+    set_language("ja")  # the autouse fixture sets English back afterwards
+    rid = admit_resident(session.db, "見本", "花子", "みほん", "はなこ")
+    view, tab = _record(qtbot, session, rid, NotesTab)
+    assert "記録内容" in [w.text() for w in tab.findChildren(QLabel)]
+    view.close()
