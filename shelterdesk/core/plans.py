@@ -12,7 +12,7 @@ from datetime import date
 
 from shelterdesk.core import codes
 from shelterdesk.core.validation import LONG_TEXT, SHORT_TEXT, Checker, FieldError
-from shelterdesk.i18n import _
+from shelterdesk.i18n import _, pgettext
 
 #: Statuses that close a milestone (never overdue).
 CLOSED = frozenset({"done", "dropped"})
@@ -112,7 +112,7 @@ def check_milestone(m: Milestone, stay_admitted_on: date | None) -> list[FieldEr
         c.add("dropped_reason", _("Say why the milestone was dropped."))
     c.length("partner_agency", _("Partner agency"), m.partner_agency, SHORT_TEXT)
     c.length("note", _("Note"), m.note, LONG_TEXT)
-    c.length("dropped_reason", _("Reason"), m.dropped_reason, SHORT_TEXT)
+    c.length("dropped_reason", pgettext("milestone", "Reason"), m.dropped_reason, SHORT_TEXT)
     return c.errors
 
 

@@ -282,8 +282,11 @@ class MainWindow(QMainWindow):
         open_record = getattr(widget, "openRecord", None)
         if open_record is not None:
             open_record.connect(self.open_record)
+        open_record_at = getattr(widget, "openRecordAt", None)  # (id, tab class name, target)
         open_record_tab = getattr(widget, "openRecordTab", None)  # (resident id, tab class name)
-        if open_record_tab is not None:
+        if open_record_at is not None:
+            open_record_at.connect(self.open_record_tab)
+        elif open_record_tab is not None:
             open_record_tab.connect(self.open_record_tab)
 
     def remove_page(self, key: str) -> None:
@@ -355,12 +358,14 @@ class MainWindow(QMainWindow):
         self.add_page(self.RECORD, "", page, in_nav=False)
         self.show_page(self.RECORD)
 
-    def open_record_tab(self, resident_id: int, tab: str) -> None:
-        """Her record opened at one tab (a line of the Today page)."""
+    def open_record_tab(self, resident_id: int, tab: str, target: int | None = None) -> None:
+        """Her record opened at one tab (a line of the Today page), the focus on
+        that tab's first useful widget (the line's milestone or item selected),
+        not on "back to the list"."""
         self.open_record(resident_id)
         page = self.pages.get(self.RECORD)
-        if page is not None:
-            page.show_tab(tab)
+        if page is not None and page.show_tab(tab):
+            page.focus_tab(target)
 
     def close_record(self) -> None:
         """Back to the page her record was opened from, focus where it was."""

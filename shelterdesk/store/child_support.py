@@ -18,7 +18,7 @@ from datetime import date
 
 from shelterdesk.core import casework, codes
 from shelterdesk.core.validation import LONG_TEXT, SHORT_TEXT, Checker, ValidationError
-from shelterdesk.i18n import _
+from shelterdesk.i18n import _, pgettext
 from shelterdesk.store.access import NAME_SQL, require
 from shelterdesk.store.rows import d2s, now_text, s2d
 
@@ -125,7 +125,7 @@ def set_step(db, s: ChildStep) -> int:
     require(db, codes.CASEWORK)
     c = Checker()
     _check_child(db, c, s.child_id, s.stay_id)
-    c.code("step", _("Step"), casework.CHILD_STEP, s.step)
+    c.code("step", pgettext("child support", "Step"), casework.CHILD_STEP, s.step)
     c.code("status", _("Status"), casework.CHILD_STEP_STATUS, s.status)
     if s.status in ("in_progress", "done") and s.on_date is None:
         c.add("on_date", _("Give the date (agreed, applied or done)."))

@@ -270,3 +270,38 @@ def test_aftercare_labels_are_the_right_japanese(qtbot, session):
     from PySide6.QtWidgets import QLabel
     labels = [w.text() for w in sched.findChildren(QLabel)]
     assert "退所後支援を行わない理由" in labels and "エラー内容" not in labels
+
+
+def test_today_lists_aftercare_due_and_opens_her_tab_with_the_focus_on_the_item(qtbot, session):
+    """Walk findings: Today had no aftercare section; a line opened her record
+    with the focus on 「← 一覧に戻る」, so Enter went straight back."""
+    from PySide6.QtWidgets import QApplication
+
+    from shelterdesk.gui.main_window import MainWindow
+    from shelterdesk.gui.views.today.page import EVERYONE
+
+    _scheduled(session, days_ago=20)
+    window = MainWindow(session, idle_ms=600_000)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    window.show_page("today")
+    page = window.pages["today"]
+    page.filter.setCurrentIndex(page.filter.findData(EVERYONE))
+    due = page.lines("aftercare")
+    assert due and {line.tab for line in due} == {"AftercareTab"}
+    head = next(page.tree.topLevelItem(i) for i in range(page.tree.topLevelItemCount())
+                if page.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole + 1) == "aftercare")
+    assert head.text(0).startswith("Follow-up calls and visits due")
+    item = head.child(head.childCount() - 1)
+    wanted = item.data(0, Qt.ItemDataRole.UserRole).target
+    page.tree.setCurrentItem(item)
+    page.tree.setFocus()
+    qtbot.keyClick(page.tree, Qt.Key.Key_Return)
+    assert window.current_page() == window.RECORD
+    record = window.pages[window.RECORD]
+    tab = record.tab(AftercareTab)
+    assert QApplication.focusWidget() is tab.table
+    assert tab.items[tab.table.currentRow()].id == wanted
+    window.close()

@@ -272,3 +272,38 @@ def test_today_focuses_its_first_line_and_waits_to_refresh_while_hidden(qtbot, s
     assert calls == []
     page.show()
     assert calls == [1]
+
+
+def test_colliding_words_get_their_own_japanese(qtbot, session):
+    """Walk finding: one msgid for two meanings gave the plan's dropped-milestone
+    reason エラー内容 (the ledger import's) and the children's steps 取り組み
+    (the plan's). Each now has its context."""
+    from shelterdesk.core.plans import Milestone, check_milestone
+    from shelterdesk.i18n import set_language
+    set_language("ja")  # the autouse fixture sets English back afterwards
+    rid, _stay = _kid(session.db)
+    view, tab = _record(qtbot, session, rid, ChildSupportTab)
+    headers = [tab.steps_table.horizontalHeaderItem(i).text()
+               for i in range(tab.steps_table.columnCount())]
+    assert "手続" in headers and "取り組み" not in headers
+    view.close()
+    errors = check_milestone(Milestone(goal_id=1, title="申し込む（架空）", status="dropped",
+                                       dropped_reason="理" * 200), None)
+    text = " ".join(e.message for e in errors)
+    assert "中止の理由" in text and "エラー内容" not in text
+
+
+def test_safety_phrases_and_the_note_label_read_right(qtbot, session):
+    """Walk findings: 「…知っている。、所在秘匿」 on the intake review; the case
+    note's text field was labelled 「備考」."""
+    from PySide6.QtWidgets import QLabel
+
+    from shelterdesk.gui.views.intake.review import join_phrases
+    from shelterdesk.i18n import set_language
+    assert join_phrases(["相手は住所を知っている。", "所在秘匿", "要注意"]) == \
+        "相手は住所を知っている。所在秘匿、要注意"
+    set_language("ja")  # the autouse fixture sets English back afterwards
+    rid = admit_resident(session.db, "見本", "花子", "みほん", "はなこ")
+    view, tab = _record(qtbot, session, rid, NotesTab)
+    assert "記録内容" in [w.text() for w in tab.findChildren(QLabel)]
+    view.close()

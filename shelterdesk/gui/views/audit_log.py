@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from shelterdesk.core import report_figures as rf
 from shelterdesk.gui.widgets.errors import error_label, set_error
-from shelterdesk.i18n import N_, _
+from shelterdesk.i18n import N_, _, pgettext
 from shelterdesk.store import audit_log
 from shelterdesk.store.errors import OutputRefused, StoreError
 from shelterdesk.store.files import disk_problem, write_output
@@ -126,7 +126,7 @@ class AuditLogPage(QWidget):
 
         self.table = QTableWidget(0, 6)
         self.table.setHorizontalHeaderLabels([_("No."), _("When"), _("Staff member"),
-                                              _("Action"), _("Record"), _("Detail")])
+                                              _("Action"), pgettext("audit log", "Record"), _("Detail")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)

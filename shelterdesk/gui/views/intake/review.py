@@ -21,6 +21,17 @@ from shelterdesk.i18n import N_, _, current_language
 REVIEW_CELL_PADDING = 4
 
 
+
+def join_phrases(parts) -> str:
+    """Join with 「、」, but not after a part that already ends a sentence
+    (a free-text note ending in 「。」 gave 「…。、所在秘匿」)."""
+    out = ""
+    for part in parts:
+        if out and not out.endswith(("。", "、", "！", "？")):
+            out += "、"
+        out += part
+    return out
+
 def _rows(data) -> list[tuple[str, str]]:
     r, s = data.resident, data.stay
     if r.birth_date:
@@ -46,7 +57,7 @@ def _rows(data) -> list[tuple[str, str]]:
             " · " + _("Needs an interpreter") if r.interpreter_needed else "")),
         (_("Nationality"), countries.nationality_name(r.nationality, current_language()) or "—"),
         (_("Children"), "、".join(children) or "—"),
-        (_("Safety"), "、".join(safety_lines(r.safety)) or _("No safety flags")),
+        (_("Safety"), join_phrases(safety_lines(r.safety)) or _("No safety flags")),
         (_("Consents"), "、".join(f"{codes.CONSENT_SCOPE.label(k.scope)} → {k.recipient}"
                                  for k in data.consents) or "—"),
         (_("Bed"), data.bed_label or _("No bed yet (assign later)")),

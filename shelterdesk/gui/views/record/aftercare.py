@@ -4,7 +4,7 @@ schedule step after a discharge (``after_discharge``, connected by the page to
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from shelterdesk.core import codes
@@ -68,6 +68,15 @@ class AftercareTab(RecordTab):
         self.outcome_button.setEnabled(open_count > 0)
         if rid and aftercare_views.take_request(rid):
             QTimer.singleShot(0, self.reveal.emit)
+
+    def focus_first(self, target: int | None = None) -> None:
+        """The item the Today page named selected, the focus on the table."""
+        if self.table.rowCount() == 0:
+            super().focus_first(target)
+            return
+        row = next((r for r, i in enumerate(self.items) if i.id == target), 0)
+        self.table.setCurrentCell(row, 0)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def after_discharge(self, stay_id: int) -> None:
         """Her stay was closed: propose the schedule."""

@@ -46,6 +46,27 @@ class RecordTab(QWidget):
         """Show ``self.record`` as just loaded (unsaved typing is replaced)."""
         raise NotImplementedError
 
+    def focus_first(self, target: int | None = None) -> None:
+        """Put the focus on the tab's first widget that takes it by Tab (tabs
+        override this to select ``target``, e.g. the line the Today page named)."""
+        for w in self.findChildren(QWidget):
+            if (w.isVisibleTo(self) and w.isEnabled()
+                    and w.focusPolicy() & Qt.FocusPolicy.TabFocus):
+                first = w
+                break
+        else:
+            return
+        # findChildren is creation order; the Tab order decides which is first.
+        candidate, seen = self.nextInFocusChain(), 0
+        while seen < 500 and candidate is not self:
+            if (self.isAncestorOf(candidate) and candidate.isVisibleTo(self)
+                    and candidate.isEnabled()
+                    and candidate.focusPolicy() & Qt.FocusPolicy.TabFocus):
+                first = candidate
+                break
+            candidate, seen = candidate.nextInFocusChain(), seen + 1
+        first.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def add_form(self, layout: QVBoxLayout, form: ErrorForm, save_text: str) -> None:
         """The usual body of an editing tab: ``form``, its save button on the
         right (calls ``self.save``), the tab's general error line, then space."""

@@ -35,7 +35,7 @@ from shelterdesk.gui.views.record.state import RecordState
 from shelterdesk.gui.widgets.date_edit import DateEdit
 from shelterdesk.gui.widgets.errors import ErrorForm, error_label
 from shelterdesk.gui.widgets.pickers import code_combo, set_combo
-from shelterdesk.i18n import _
+from shelterdesk.i18n import _, pgettext
 from shelterdesk.store import child_support as repo
 
 
@@ -56,7 +56,7 @@ class ChildSupportTab(RecordTab):
         self.pending_label.setWordWrap(True)
         layout.addWidget(self.pending_label)
         layout.addWidget(_section(_("School and nursery steps")))
-        self.steps_table = table([_("Child"), _("Step"), _("Status"), _("Date"), _("Contact"),
+        self.steps_table = table([_("Child"), pgettext("child support", "Step"), _("Status"), _("Date"), _("Contact"),
                                   _("Note")])
         layout.addWidget(self.steps_table)
 
@@ -69,7 +69,7 @@ class ChildSupportTab(RecordTab):
         self.step_contact.setPlaceholderText(_("e.g. the board of education's contact"))
         self.step_note = QLineEdit()
         self.step_form.add_field("child_id", _("Child"), self.step_child)
-        self.step_form.add_field("step", _("Step"), self.step_code)
+        self.step_form.add_field("step", pgettext("child support", "Step"), self.step_code)
         self.step_form.add_field("status", _("Status"), self.step_status)
         self.step_form.add_field("on_date", _("Date (agreed, applied or done)"), self.step_date)
         self.step_form.add_field("contact", _("Contact"), self.step_contact)

@@ -97,7 +97,7 @@ class NotesTab(RecordTab):
         self.body.setMinimumHeight(120)
         self.form.add_field("category", _("Category"), self.category)
         self.form.add_field("visible_to", _("Who may read it"), self.visible_to)
-        self.form.add_field("body", _("Note"), self.body)
+        self.form.add_field("body", _("Record text"), self.body)
         self.form.add_field("corrects_id", "", QWidget())
         box.addLayout(self.form)
         self.draft_label = QLabel()

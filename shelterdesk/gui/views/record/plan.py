@@ -341,6 +341,20 @@ class PlanTab(RecordTab):
         for c in range(COLUMNS - 1):
             self.tree.resizeColumnToContents(c)
 
+    def focus_first(self, target: int | None = None) -> None:
+        """The milestone the Today page named selected, the focus on the tree."""
+        if target is not None:
+            for i in range(self.tree.topLevelItemCount()):
+                top = self.tree.topLevelItem(i)
+                for j in range(top.childCount()):
+                    if top.child(j).data(0, Qt.ItemDataRole.UserRole) == ("milestone", target):
+                        self.tree.setCurrentItem(top.child(j))
+                        self.tree.scrollToItem(top.child(j))
+        if self.tree.isVisibleTo(self) and self.tree.topLevelItemCount():
+            self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            super().focus_first(target)
+
     # -- the selection --------------------------------------------------------------------
     def selected(self) -> tuple[str, int] | None:
         item = self.tree.currentItem()

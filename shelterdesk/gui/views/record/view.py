@@ -137,6 +137,13 @@ class RecordView(QWidget):
                 return True
         return False
 
+    def focus_tab(self, target: int | None = None) -> None:
+        """The focus on the current tab's first useful widget (``target``: what
+        to select in it, e.g. a milestone's id), not on "back to the list"."""
+        index = self.tabs.currentIndex()
+        if 0 <= index < len(self.record_tabs):
+            self.record_tabs[index].focus_first(target)
+
     # -- loading ---------------------------------------------------------------------
     def open_resident(self, resident_id: int) -> None:
         """Show her record; this is the audited view."""

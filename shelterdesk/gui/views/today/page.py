@@ -51,6 +51,9 @@ class TodayTree(QTreeWidget):
 
 class TodayPage(QWidget):
     openRecordTab = Signal(int, str)
+    #: (resident id, tab class name, what to select in it or None): the window
+    #: listens to this one when a page has it.
+    openRecordAt = Signal(int, str, object)
     openPage = Signal(str)
 
     def __init__(self, session, parent: QWidget | None = None, today: date | None = None):
@@ -163,5 +166,6 @@ class TodayPage(QWidget):
             return
         if line.resident_id is not None and line.tab:
             self.openRecordTab.emit(line.resident_id, line.tab)
+            self.openRecordAt.emit(line.resident_id, line.tab, line.target)
         elif line.page:
             self.openPage.emit(line.page)

@@ -20,7 +20,7 @@ from datetime import date
 from shelterdesk.core import casework, codes
 from shelterdesk.core.dates import format_date
 from shelterdesk.i18n import N_, _
-from shelterdesk.store import child_support, plans, programme
+from shelterdesk.store import aftercare, child_support, plans, programme
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class TodayLine:
     tab: str | None = None     # the record tab's class name, when the line opens her record
     page: str | None = None    # else a page's key (features.py)
     name: str = ""             # her display name
+    target: int | None = None  # what to select in the tab (a milestone's or an item's id)
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class TodaySection:
 
 def _milestones(db, today: date, until: date, staff_id: int | None) -> list[TodayLine]:
     return [TodayLine(m.title, m.target_on, m.overdue, m.resident_id, "PlanTab",
-                      name=m.display_name)
+                      name=m.display_name, target=m.milestone_id)
             for m in plans.due_milestones(db, until, staff_id, today=today)]
 
 
@@ -61,6 +62,12 @@ def _child_steps(db, today: date, until: date, staff_id: int | None) -> list[Tod
             for s in child_support.pending_steps(db, staff_id, today)]
 
 
+def _aftercare(db, today: date, until: date, staff_id: int | None) -> list[TodayLine]:
+    return [TodayLine(codes.AFTERCARE_KIND.label(r.kind), r.due_on, r.due_on < today,
+                      r.resident_id, "AftercareTab", name=r.display_name, target=r.item_id)
+            for r in aftercare.due(db, until, staff_id, today=today)]
+
+
 def _sessions(db, today: date, until: date, staff_id: int | None) -> list[TodayLine]:
     return [TodayLine(f"{r.title}（{r.facilitator}）" if r.facilitator else r.title,
                       r.held_on, page="programme")
@@ -71,6 +78,7 @@ SECTIONS: tuple[TodaySection, ...] = (
     TodaySection("milestones", N_("Milestones overdue or due this week"), _milestones),
     TodaySection("reviews", N_("Plan reviews due"), _reviews),
     TodaySection("children", N_("Children's steps pending"), _child_steps),
+    TodaySection("aftercare", N_("Follow-up calls and visits due"), _aftercare),
     TodaySection("sessions", N_("Sessions today"), _sessions),
 )
 
