@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from shelterdesk.gui import changes, features, tasks
+from shelterdesk.gui.signals import emit
 from shelterdesk.gui.views.lock import LockScreen
 from shelterdesk.gui.views.record import RecordView
 from shelterdesk.gui.widgets.screen_fit import fit_to_screen
@@ -89,7 +90,7 @@ class IdleWatcher(QObject):
         if tasks.busy():
             self.timer.start(min(self.timer.interval(), 1000))
             return
-        self.idle.emit()
+        emit(self.idle)
 
 
 class DialogFocus(QObject):
@@ -469,11 +470,11 @@ class MainWindow(QMainWindow):
         self.outer.addWidget(self.lock_screen)
         self.outer.setCurrentWidget(self.lock_screen)
         self.lock_screen.focus()
-        self.locked.emit()
+        emit(self.locked)
 
     def _unlocked(self, session: Session) -> None:
         self.set_session(session)
-        self.unlocked.emit()
+        emit(self.unlocked)
 
     def closeEvent(self, event) -> None:
         self.idle.stop()

@@ -24,6 +24,8 @@ import sys
 from PySide6.QtCore import QAbstractNativeEventFilter, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 
+from shelterdesk.gui.signals import emit
+
 _WM_WTSSESSION_CHANGE = 0x02B1
 _WTS_SESSION_LOCK = 0x7
 
@@ -38,7 +40,7 @@ class _WindowsSessionFilter(QAbstractNativeEventFilter):
             import ctypes.wintypes
             msg = ctypes.wintypes.MSG.from_address(int(message))
             if msg.message == _WM_WTSSESSION_CHANGE and msg.wParam == _WTS_SESSION_LOCK:
-                self.watcher.locked.emit()
+                emit(self.watcher.locked)
         return False, 0
 
 
@@ -63,16 +65,16 @@ class OsLockWatcher(QObject):
     def _state(self, state) -> None:
         if state in (Qt.ApplicationState.ApplicationSuspended,
                      Qt.ApplicationState.ApplicationHidden):
-            self.locked.emit()
+            emit(self.locked)
 
     @Slot()
     def session_locked(self) -> None:
-        self.locked.emit()
+        emit(self.locked)
 
     @Slot(bool)
     def screensaver(self, active: bool) -> None:
         if active:
-            self.locked.emit()
+            emit(self.locked)
 
     def _dbus(self) -> None:
         try:

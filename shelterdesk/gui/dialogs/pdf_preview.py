@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shelterdesk.gui.signals import emit
 from shelterdesk.gui.tasks import run_task
 from shelterdesk.gui.widgets.errors import error_label, set_error
 from shelterdesk.gui.widgets.questions import ask_yes_no
@@ -228,7 +229,7 @@ class PdfPreviewDialog(QDialog):
             painter.end()
         self._audit("print")
         set_error(self.error, "")
-        self.printed.emit()
+        emit(self.printed)
         return True
 
     # -- saving --------------------------------------------------------------------
@@ -293,5 +294,5 @@ class PdfPreviewDialog(QDialog):
                 "never beside the file): {password}").format(name=path.name, password=password))
         self.password_label.show()
         self.last_password = password
-        self.saved.emit(str(path))
+        emit(self.saved, str(path))
         return True

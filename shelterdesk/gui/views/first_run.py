@@ -47,6 +47,7 @@ from shelterdesk.core.validation import FieldError, ValidationError
 from shelterdesk.gui import style
 from shelterdesk.gui.dialogs.recovery import RecoveryCodeDialog
 from shelterdesk.gui.operations import failure_message, show_failure
+from shelterdesk.gui.signals import emit
 from shelterdesk.gui.tasks import run_task
 from shelterdesk.gui.widgets.buttons import enter_presses_buttons
 from shelterdesk.gui.widgets.errors import FieldErrors, set_error, show_field_errors
@@ -99,7 +100,7 @@ class _CodeHandOver(QObject):
 
     def wait_for_answer(self, code: str) -> None:  # worker thread
         self.answer.reset()
-        self.code_ready.emit(code)
+        emit(self.code_ready, code)
         self.answer.event.wait()
         if not self.answer.confirmed:
             raise CreationCancelled
@@ -322,7 +323,7 @@ class FirstRunScreen(QWidget):
         row.addWidget(self.demo_button)
         self.demo_login_button = QPushButton(_("Log in to the demo"), page)
         self.demo_login_button.hide()
-        self.demo_login_button.clicked.connect(lambda: self.demo_ready.emit(self.db_path))
+        self.demo_login_button.clicked.connect(lambda: emit(self.demo_ready, self.db_path))
         row.addWidget(self.demo_login_button)
         lay.addLayout(row)
         lay.addStretch(1)
@@ -469,7 +470,7 @@ class FirstRunScreen(QWidget):
         self._create_task = None
         self.password.clear()
         self.password2.clear()
-        self.created.emit(session)
+        emit(self.created, session)
 
     # -- demo ----------------------------------------------------------------------
     def create_demo(self) -> None:

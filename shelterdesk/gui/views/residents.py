@@ -37,6 +37,7 @@ from shelterdesk.gui.models.residents import (
     RESIDENT_ID_ROLE,
     ResidentsModel,
 )
+from shelterdesk.gui.signals import emit
 from shelterdesk.gui.widgets.safety import SafetyBadgeDelegate
 from shelterdesk.i18n import N_, _, ngettext
 from shelterdesk.store import residents as repo
@@ -56,7 +57,7 @@ class ResidentsTable(QTableView):
 
     def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self.open_requested.emit(self.currentIndex())
+            emit(self.open_requested, self.currentIndex())
             return
         super().keyPressEvent(event)
 
@@ -148,7 +149,7 @@ class ResidentsPage(QWidget):
 
     def _open_index(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.openRecord.emit(int(self.model.data(index, RESIDENT_ID_ROLE)))
+            emit(self.openRecord, int(self.model.data(index, RESIDENT_ID_ROLE)))
 
     def open_current(self) -> None:
         self._open_index(self.table.currentIndex())
