@@ -19,8 +19,6 @@ from dataclasses import dataclass
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-from shelterdesk.gui.signals import emit
-
 #: Kinds of change. A page refreshes on the kinds whose records it shows.
 RESIDENT = "resident"    # her profile, safety flags, children, consents
 STAY = "stay"            # an admission, its codes, a discharge
@@ -69,4 +67,4 @@ def hub() -> ChangeHub:
 
 def announce(what: Change) -> None:
     """Tell every listening page; call on the UI thread, after the write."""
-    emit(hub().changed, what)
+    hub().changed.emit(what)

@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
 )
 
 from shelterdesk.gui import changes, features, tasks
-from shelterdesk.gui.signals import emit
 from shelterdesk.gui.views.lock import LockScreen
 from shelterdesk.gui.views.record import RecordView
 from shelterdesk.gui.widgets.screen_fit import fit_to_screen
@@ -90,7 +89,7 @@ class IdleWatcher(QObject):
         if tasks.busy():
             self.timer.start(min(self.timer.interval(), 1000))
             return
-        emit(self.idle)
+        self.idle.emit()
 
 
 class DialogFocus(QObject):
@@ -470,11 +469,11 @@ class MainWindow(QMainWindow):
         self.outer.addWidget(self.lock_screen)
         self.outer.setCurrentWidget(self.lock_screen)
         self.lock_screen.focus()
-        emit(self.locked)
+        self.locked.emit()
 
     def _unlocked(self, session: Session) -> None:
         self.set_session(session)
-        emit(self.unlocked)
+        self.unlocked.emit()
 
     def closeEvent(self, event) -> None:
         self.idle.stop()

@@ -24,8 +24,6 @@ import sys
 from PySide6.QtCore import QAbstractNativeEventFilter, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 
-from shelterdesk.gui.signals import emit
-
 _WM_WTSSESSION_CHANGE = 0x02B1
 _WTS_SESSION_LOCK = 0x7
 
@@ -40,7 +38,7 @@ class _WindowsSessionFilter(QAbstractNativeEventFilter):
             import ctypes.wintypes
             msg = ctypes.wintypes.MSG.from_address(int(message))
             if msg.message == _WM_WTSSESSION_CHANGE and msg.wParam == _WTS_SESSION_LOCK:
-                emit(self.watcher.locked)
+                self.watcher.locked.emit()
         return False, 0
 
 
@@ -65,16 +63,16 @@ class OsLockWatcher(QObject):
     def _state(self, state) -> None:
         if state in (Qt.ApplicationState.ApplicationSuspended,
                      Qt.ApplicationState.ApplicationHidden):
-            emit(self.locked)
+            self.locked.emit()
 
     @Slot()
     def session_locked(self) -> None:
-        emit(self.locked)
+        self.locked.emit()
 
     @Slot(bool)
     def screensaver(self, active: bool) -> None:
         if active:
-            emit(self.locked)
+            self.locked.emit()
 
     def _dbus(self) -> None:
         try:

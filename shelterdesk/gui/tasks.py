@@ -25,7 +25,6 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from shelterdesk.gui.signals import emit
 from shelterdesk.i18n import _
 
 _running: dict[int, Task] = {}
@@ -86,7 +85,7 @@ class _Runnable(QRunnable):
             e.__traceback__ = None
             ok, payload = False, e
         del fn
-        emit(self._dispatcher.finished, self._task_id, ok, payload)
+        self._dispatcher.finished.emit(self._task_id, ok, payload)
 
 
 class Task:
@@ -115,11 +114,11 @@ class Task:
         _running[task_id] = self
         dispatcher = _get_dispatcher()
         if reports_progress:
-            progressed = dispatcher.progressed
+            relay = dispatcher.progressed.emit
             work = fn
 
             def fn() -> Any:
-                return work(lambda done, total: emit(progressed, task_id, int(done), int(total)))
+                return work(lambda done, total: relay(task_id, int(done), int(total)))
         QThreadPool.globalInstance().start(_Runnable(task_id, fn, dispatcher))
 
     def set_progress(self, done: int, total: int) -> None:

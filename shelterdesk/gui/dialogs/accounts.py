@@ -39,7 +39,6 @@ from shelterdesk.gui.forms.ui_account import Ui_AccountDialog
 from shelterdesk.gui.forms.ui_change_password import Ui_ChangePasswordDialog
 from shelterdesk.gui.forms.ui_set_password import Ui_SetPasswordDialog
 from shelterdesk.gui.operations import run_action, show_failure
-from shelterdesk.gui.signals import emit
 from shelterdesk.gui.widgets.errors import FieldErrors, clear_field_errors, set_error
 from shelterdesk.gui.widgets.passwords import password_mismatch
 from shelterdesk.gui.widgets.questions import Ask, ask_yes_no
@@ -91,7 +90,7 @@ class _FormDialog(QDialog):
 
     def _done(self, _result) -> None:
         self.buttons.setEnabled(True)
-        emit(self.succeeded)
+        self.succeeded.emit()
         self.accept()
 
     # subclasses

@@ -32,7 +32,6 @@ from shelterdesk.core.validation import FieldError, check_stay
 from shelterdesk.gui import changes
 from shelterdesk.gui.forms.ui_discharge import Ui_DischargeDialog
 from shelterdesk.gui.operations import check, run_action
-from shelterdesk.gui.signals import emit
 from shelterdesk.gui.widgets.errors import FieldErrors, set_error
 from shelterdesk.gui.widgets.questions import ask_yes_no
 from shelterdesk.i18n import _
@@ -143,5 +142,5 @@ class DischargeDialog(QDialog):
                           done=self._done)
 
     def _done(self, _result) -> None:
-        emit(self.discharged, self.stay_id)
+        self.discharged.emit(self.stay_id)
         self.accept()

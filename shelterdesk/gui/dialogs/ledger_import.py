@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
 from shelterdesk.core import ledger
 from shelterdesk.gui import changes
 from shelterdesk.gui.operations import failure_message
-from shelterdesk.gui.signals import emit
 from shelterdesk.gui.tasks import run_task
 from shelterdesk.gui.widgets.errors import error_label, set_error
 from shelterdesk.gui.widgets.screen_fit import fit_to_screen
@@ -244,7 +243,7 @@ class LedgerImportDialog(QDialog):
                 "board.", len(summary.without_bed)).format(n=len(summary.without_bed))
         self.result_label.setText(text)
         changes.announce(changes.change(changes.IMPORT))
-        emit(self.imported, summary)
+        self.imported.emit(summary)
 
     def _failed(self, error: BaseException) -> None:
         self._stop()

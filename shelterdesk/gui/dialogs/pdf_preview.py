@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shelterdesk.gui.signals import emit
 from shelterdesk.gui.tasks import run_task
 from shelterdesk.gui.widgets.errors import error_label, set_error
 from shelterdesk.gui.widgets.questions import ask_yes_no
@@ -229,7 +228,7 @@ class PdfPreviewDialog(QDialog):
             painter.end()
         self._audit("print")
         set_error(self.error, "")
-        emit(self.printed)
+        self.printed.emit()
         return True
 
     # -- saving --------------------------------------------------------------------
@@ -294,5 +293,5 @@ class PdfPreviewDialog(QDialog):
                 "never beside the file): {password}").format(name=path.name, password=password))
         self.password_label.show()
         self.last_password = password
-        emit(self.saved, str(path))
+        self.saved.emit(str(path))
         return True

@@ -27,7 +27,6 @@ from shelterdesk.gui import style
 from shelterdesk.gui.forms.ui_recovery_code import Ui_RecoveryCodeDialog
 from shelterdesk.gui.forms.ui_recovery_reset import Ui_RecoveryResetDialog
 from shelterdesk.gui.operations import show_failure
-from shelterdesk.gui.signals import emit
 from shelterdesk.gui.tasks import run_task
 from shelterdesk.gui.widgets.errors import FieldErrors, set_error
 from shelterdesk.gui.widgets.passwords import password_mismatch
@@ -278,7 +277,7 @@ class RecoveryResetDialog(QDialog):
         self.session = None
         self.password.clear()
         self.password2.clear()
-        emit(self.password_reset, login)
+        self.password_reset.emit(login)
         self.accept()
 
     def _set_failed(self, error: BaseException) -> None:

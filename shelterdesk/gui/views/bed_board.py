@@ -45,7 +45,6 @@ from shelterdesk.core import codes, occupancy
 from shelterdesk.gui import changes
 from shelterdesk.gui.forms.ui_move_bed import Ui_MoveBedDialog
 from shelterdesk.gui.operations import run_action
-from shelterdesk.gui.signals import emit
 from shelterdesk.gui.widgets.errors import error_label, set_error
 from shelterdesk.gui.widgets.rows import roomy
 from shelterdesk.gui.widgets.safety_banner import safety_lines
@@ -308,7 +307,7 @@ class BedBoard(QWidget):
     def _open_selected(self) -> None:
         rid = self._selected(ROLE_RESIDENT)
         if rid is not None:
-            emit(self.openRecord, rid)
+            self.openRecord.emit(rid)
 
     def move_selected(self) -> None:
         stay_id = self._selected(ROLE_STAY)
@@ -322,7 +321,7 @@ class BedBoard(QWidget):
     def _after_move(self, stay_id: int, bed_id: int) -> None:
         """The hub has already refreshed the board; follow her to the new bed."""
         self.select_bed(bed_id)
-        emit(self.moved, stay_id)
+        self.moved.emit(stay_id)
 
     def _toggle_alias(self, on: bool) -> None:
         if not run_action(self, lambda: settings_repo.update(self.session, {settings_repo.BOARD_SHOWS_ALIAS: on}),
@@ -395,5 +394,5 @@ class MoveBedDialog(QDialog):
                           done=lambda _r: self._moved(bed_id))
 
     def _moved(self, bed_id: int) -> None:
-        emit(self.moved, self.stay_id, bed_id)
+        self.moved.emit(self.stay_id, bed_id)
         self.accept()

@@ -47,7 +47,6 @@ from shelterdesk.core.validation import FieldError, ValidationError
 from shelterdesk.gui import style
 from shelterdesk.gui.dialogs.recovery import RecoveryCodeDialog
 from shelterdesk.gui.operations import failure_message, show_failure
-from shelterdesk.gui.signals import emit
 from shelterdesk.gui.tasks import run_task
 from shelterdesk.gui.widgets.buttons import enter_presses_buttons
 from shelterdesk.gui.widgets.errors import FieldErrors, set_error, show_field_errors
@@ -100,7 +99,7 @@ class _CodeHandOver(QObject):
 
     def wait_for_answer(self, code: str) -> None:  # worker thread
         self.answer.reset()
-        emit(self.code_ready, code)
+        self.code_ready.emit(code)
         self.answer.event.wait()
         if not self.answer.confirmed:
             raise CreationCancelled
@@ -323,7 +322,7 @@ class FirstRunScreen(QWidget):
         row.addWidget(self.demo_button)
         self.demo_login_button = QPushButton(_("Log in to the demo"), page)
         self.demo_login_button.hide()
-        self.demo_login_button.clicked.connect(lambda: emit(self.demo_ready, self.db_path))
+        self.demo_login_button.clicked.connect(lambda: self.demo_ready.emit(self.db_path))
         row.addWidget(self.demo_login_button)
         lay.addLayout(row)
         lay.addStretch(1)
@@ -470,7 +469,7 @@ class FirstRunScreen(QWidget):
         self._create_task = None
         self.password.clear()
         self.password2.clear()
-        emit(self.created, session)
+        self.created.emit(session)
 
     # -- demo ----------------------------------------------------------------------
     def create_demo(self) -> None:

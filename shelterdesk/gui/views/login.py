@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from shelterdesk.gui.forms.ui_login import Ui_LoginForm
 from shelterdesk.gui.operations import failure_message
-from shelterdesk.gui.signals import emit
 from shelterdesk.gui.tasks import run_task
 from shelterdesk.i18n import _
 from shelterdesk.store.throttle import Throttle
@@ -108,7 +107,7 @@ class LoginPanel(QWidget):
         self._busy = False
         self.show_message("")
         self._tick()
-        emit(self.unlocked, session)
+        self.unlocked.emit(session)
 
     def _failed(self, error: BaseException) -> None:
         self._busy = False

@@ -37,7 +37,6 @@ from shelterdesk.gui.models.residents import (
     RESIDENT_ID_ROLE,
     ResidentsModel,
 )
-from shelterdesk.gui.signals import emit
 from shelterdesk.gui.widgets.safety import SafetyBadgeDelegate
 from shelterdesk.i18n import N_, _, ngettext
 from shelterdesk.store import residents as repo
@@ -57,7 +56,7 @@ class ResidentsTable(QTableView):
 
     def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            emit(self.open_requested, self.currentIndex())
+            self.open_requested.emit(self.currentIndex())
             return
         super().keyPressEvent(event)
 
@@ -149,7 +148,7 @@ class ResidentsPage(QWidget):
 
     def _open_index(self, index: QModelIndex) -> None:
         if index.isValid():
-            emit(self.openRecord, int(self.model.data(index, RESIDENT_ID_ROLE)))
+            self.openRecord.emit(int(self.model.data(index, RESIDENT_ID_ROLE)))
 
     def open_current(self) -> None:
         self._open_index(self.table.currentIndex())

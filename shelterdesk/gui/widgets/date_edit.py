@@ -17,7 +17,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from shelterdesk.core.dates import DateFormatError, format_era, parse_date
-from shelterdesk.gui.signals import emit
 from shelterdesk.i18n import _
 
 
@@ -69,7 +68,7 @@ class DateEdit(QLineEdit):
         v = self.value_or_none()
         if v != self._last_value:
             self._last_value = v
-            emit(self.valueChanged, v)
+            self.valueChanged.emit(v)
         # A problem disappears as soon as the text is a date again; it is only
         # raised when the person leaves the field (no nagging mid-typing).
         if self._last_problem and not self.problem():
@@ -84,4 +83,4 @@ class DateEdit(QLineEdit):
     def _set_problem(self, p: str) -> None:
         if p != self._last_problem:
             self._last_problem = p
-            emit(self.problemChanged, p)
+            self.problemChanged.emit(p)

@@ -26,7 +26,6 @@ from shelterdesk.core import codes
 from shelterdesk.core.aftercare import DUE_SECTIONS, due_section
 from shelterdesk.core.dates import format_date
 from shelterdesk.gui import changes
-from shelterdesk.gui.signals import emit
 from shelterdesk.gui.views import aftercare as aftercare_views
 from shelterdesk.gui.views.aftercare.common import PARTNER, STAFF, assignee_combo, split
 from shelterdesk.gui.widgets.errors import error_label
@@ -160,7 +159,7 @@ class DueListPage(QWidget):
         it = self.selected()
         if it is not None:
             aftercare_views.request_tab(it.resident_id)
-            emit(self.openRecord, it.resident_id)
+            self.openRecord.emit(it.resident_id)
 
     def record_outcome(self) -> None:
         it = self.selected()

@@ -8,7 +8,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from shelterdesk.core.models import Resident
-from shelterdesk.gui.signals import emit
 from shelterdesk.gui.views.intake.page import wizard_button
 from shelterdesk.gui.widgets.errors import error_label
 from shelterdesk.gui.widgets.pickers import language_combo, set_combo, sheet_language
@@ -52,7 +51,7 @@ class DonePage(QWidget):
         row2 = QHBoxLayout()
         self.open_record_button = wizard_button(_("Open her record"))
         self.open_record_button.clicked.connect(
-            lambda: self.state.saved and emit(self.openRecord, self.state.saved[1]))
+            lambda: self.state.saved and self.openRecord.emit(self.state.saved[1]))
         self.new_intake_button = wizard_button(_("Start another admission"))
         self.new_intake_button.clicked.connect(self.startAnother)
         row2.addWidget(self.open_record_button)

@@ -19,7 +19,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel
 
 from shelterdesk.core.dates import format_date
-from shelterdesk.gui.signals import emit
 from shelterdesk.gui.views.intake.page import wizard_button
 from shelterdesk.gui.views.intake.state import IntakeState
 from shelterdesk.gui.widgets.questions import ask_yes_no
@@ -77,7 +76,7 @@ class DraftKeeper(QObject):
             self.draft_id = drafts.save_draft(self.state.db, drafts.INTAKE, payload,
                                               self.draft_id)
         except (StoreError, ValueError) as e:
-            emit(self.failed, _("The draft could not be kept: {reason}").format(reason=e))
+            self.failed.emit(_("The draft could not be kept: {reason}").format(reason=e))
 
     def save_if_pending(self) -> None:
         if self.timer.isActive():
@@ -153,7 +152,7 @@ class DraftsBar(QFrame):
     def _resume(self) -> None:
         draft_id = self.combo.currentData()
         if draft_id is not None:
-            emit(self.resumeRequested, draft_id)
+            self.resumeRequested.emit(draft_id)
 
     def delete_selected(self) -> None:
         draft_id = self.combo.currentData()

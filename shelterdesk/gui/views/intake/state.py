@@ -16,7 +16,6 @@ from PySide6.QtCore import QObject, Signal
 
 from shelterdesk.core.models import Child, Consent, Resident, Stay
 from shelterdesk.core.validation import FieldError
-from shelterdesk.gui.signals import emit
 from shelterdesk.store import stays
 
 
@@ -85,7 +84,7 @@ class IntakeState(QObject):
     def touched(self, *_args) -> None:
         """Connect widgets' change signals here."""
         if not self.restoring and self.saved is None:
-            emit(self.edited)
+            self.edited.emit()
 
     def set_earlier(self, resident: Resident | None, children: list[Child] = (), *,
                     fill: bool = False) -> None:
@@ -95,7 +94,7 @@ class IntakeState(QObject):
         self.earlier_children = list(children) if resident is not None else []
         restoring, self.restoring = self.restoring, True  # filling is not typing
         try:
-            emit(self.earlierRecordChanged, fill and resident is not None)
+            self.earlierRecordChanged.emit(fill and resident is not None)
         finally:
             self.restoring = restoring
 

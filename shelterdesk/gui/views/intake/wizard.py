@@ -46,7 +46,6 @@ from PySide6.QtWidgets import (
 from shelterdesk.core.validation import FieldError, ValidationError
 from shelterdesk.gui import changes
 from shelterdesk.gui.operations import check, run_action
-from shelterdesk.gui.signals import emit
 from shelterdesk.gui.views.intake.children import ChildrenPage
 from shelterdesk.gui.views.intake.done import DonePage
 from shelterdesk.gui.views.intake.drafts import DraftKeeper, DraftsBar
@@ -312,7 +311,7 @@ class IntakeWizard(QWidget):
                                         resident_id=stay.resident_id, stay_id=stay.id))
         self.done_page.show_saved(data.resident)
         self.go_to(self.done_page, save=False)
-        emit(self.admitted, stay.id, stay.resident_id)
+        self.admitted.emit(stay.id, stay.resident_id)
 
     @property
     def saved_stay_id(self) -> int | None:
@@ -347,7 +346,7 @@ class IntakeWizard(QWidget):
             return False
         self.drafts.forget()
         self.reset()
-        emit(self.discarded)
+        self.discarded.emit()
         return True
 
     def reset(self, offer_drafts: bool = True) -> None:

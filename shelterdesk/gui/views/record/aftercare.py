@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from shelterdesk.core import codes
 from shelterdesk.core.dates import format_date
 from shelterdesk.gui import changes
-from shelterdesk.gui.signals import emit
 from shelterdesk.gui.views import aftercare as aftercare_views
 from shelterdesk.gui.views.record.base import RecordTab, fill_table, selected_id, table
 from shelterdesk.gui.views.record.state import RecordState
@@ -68,7 +67,7 @@ class AftercareTab(RecordTab):
         self.schedule_button.setVisible(bool(rid) and bool(self._unscheduled()))
         self.outcome_button.setEnabled(open_count > 0)
         if rid and aftercare_views.take_request(rid):
-            QTimer.singleShot(0, lambda: emit(self.reveal))
+            QTimer.singleShot(0, self.reveal.emit)
 
     def focus_first(self, target: int | None = None) -> None:
         """The item the Today page named selected, the focus on the table."""

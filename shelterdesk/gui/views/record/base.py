@@ -27,7 +27,6 @@ from shelterdesk.core.models import Resident
 from shelterdesk.core.validation import FieldError, ValidationError
 from shelterdesk.gui import changes
 from shelterdesk.gui.operations import check, run_action
-from shelterdesk.gui.signals import emit
 from shelterdesk.gui.views.record.state import RecordState
 from shelterdesk.gui.widgets.errors import ErrorForm, error_label
 from shelterdesk.store import residents as residents_repo
@@ -125,7 +124,7 @@ class DetailsPart(RecordTab):
             fields = {e.field for e in error.errors}
             holder = next((p for p in parts if any(fields & set(f.fields) for f in p.forms)),
                           self)
-            emit(holder.reveal)
+            holder.reveal.emit()
 
         return run_action(self, call, forms=[f for p in parts for f in p.forms],
                           general=self.general_line, failed=failed,

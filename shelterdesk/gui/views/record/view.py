@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 from shelterdesk.core.dates import format_date
 from shelterdesk.gui import changes
 from shelterdesk.gui.operations import run_action
-from shelterdesk.gui.signals import emit
 from shelterdesk.gui.views.record import tabs as tab_list
 from shelterdesk.gui.views.record.base import RecordTab
 from shelterdesk.gui.views.record.state import RecordState
@@ -215,7 +214,7 @@ class RecordView(QWidget):
     def _after_discharge(self, stay_id: int) -> None:
         """The dialog announced the change (the record reloads from the hub);
         the stay's end is passed on for the features that follow a discharge."""
-        emit(self.discharged, stay_id)
+        self.discharged.emit(stay_id)
 
     def _may_undo_discharge(self) -> bool:
         account = self.session.account

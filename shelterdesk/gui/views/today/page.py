@@ -28,7 +28,6 @@ from shelterdesk.core.casework import week_end
 from shelterdesk.core.dates import format_date
 from shelterdesk.gui import changes
 from shelterdesk.gui.features import allowed
-from shelterdesk.gui.signals import emit
 from shelterdesk.gui.style import DANGER
 from shelterdesk.gui.views.today.sections import SECTIONS, TodayLine, when_text
 from shelterdesk.gui.widgets.rows import roomy
@@ -45,7 +44,7 @@ class TodayTree(QTreeWidget):
             item = self.currentItem()
             line = item.data(0, Qt.ItemDataRole.UserRole) if item else None
             if line is not None:
-                emit(self.activated_line, line)
+                self.activated_line.emit(line)
                 return
         super().keyPressEvent(event)
 
@@ -166,7 +165,7 @@ class TodayPage(QWidget):
         if line is None:
             return
         if line.resident_id is not None and line.tab:
-            emit(self.openRecordTab, line.resident_id, line.tab)
-            emit(self.openRecordAt, line.resident_id, line.tab, line.target)
+            self.openRecordTab.emit(line.resident_id, line.tab)
+            self.openRecordAt.emit(line.resident_id, line.tab, line.target)
         elif line.page:
-            emit(self.openPage, line.page)
+            self.openPage.emit(line.page)
