@@ -13,16 +13,18 @@ from babel.messages.pofile import read_po
 from shelterdesk import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2),
+            "NC_": ((1, "c"), 2)}
 
 
-def _extracted() -> set[str]:
+def _extracted() -> set[tuple[str, str | None]]:
+    """(msgid, context) of every message; pgettext's context is part of its key."""
     ids = set()
-    for _f, _l, message, _c, _ctx in extract_from_dir(
+    for _f, _l, message, _c, ctx in extract_from_dir(
             str(ROOT / "shelterdesk"), method_map=[("**.py", "python")], keywords=KEYWORDS):
-        ids.add(message[0] if isinstance(message, tuple) else message)
+        ids.add((message[0] if isinstance(message, tuple) else message, ctx))
     for ui in (ROOT / "ui").glob("*.ui"):
-        ids.update(el.text for el in ElementTree.parse(ui).iter("string")  # noqa: S314
+        ids.update((el.text, None) for el in ElementTree.parse(ui).iter("string")  # noqa: S314
                    if el.text and el.get("notr") != "true")
     return ids
 
@@ -38,8 +40,9 @@ def _fields(text: str) -> set[str]:
 
 def test_every_message_has_a_japanese_translation():
     catalog = _ja_catalog()
-    missing = sorted(m for m in _extracted()
-                     if not (catalog.get(m) and catalog.get(m).string))
+    missing = sorted((m for m, ctx in _extracted()
+                      if not (catalog.get(m, context=ctx) and catalog.get(m, context=ctx).string)),
+                     key=str)
     assert missing == [], f"{len(missing)} messages lack Japanese: {missing[:10]}"
 
 
