@@ -121,3 +121,24 @@ def check(errors: list[FieldError]) -> None:
     """Raise the locally found ``errors`` (inside an action's ``call``)."""
     if errors:
         raise ValidationError(errors)
+
+
+def write_user_file(path, data: bytes, protect, general: QLabel) -> bool:
+    """Write ``data`` where the person chose (Qt's dialog already asked before
+    replacing a file): never over the database or its files (``protect``), a
+    full disk or a pulled stick named in ``general``. True when written."""
+    from shelterdesk.store.errors import OutputRefused
+    from shelterdesk.store.files import disk_problem, write_output
+
+    try:
+        write_output(path, data, force=True, protect=protect)
+    except OutputRefused as e:
+        set_error(general, str(e))
+        return False
+    except OSError as e:
+        problem = disk_problem(e, path.parent)
+        set_error(general, str(problem) if problem else _(
+            "The file could not be written: {reason}").format(
+            reason=e.strerror or e.__class__.__name__))
+        return False
+    return True

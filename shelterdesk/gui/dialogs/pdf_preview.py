@@ -31,14 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shelterdesk.gui.operations import write_user_file
 from shelterdesk.gui.tasks import run_task
 from shelterdesk.gui.widgets.errors import error_label, set_error
 from shelterdesk.gui.widgets.questions import ask_yes_no
 from shelterdesk.gui.widgets.screen_fit import fit_to_screen
 from shelterdesk.i18n import _
 from shelterdesk.reports.documents import document
-from shelterdesk.store.errors import OutputRefused
-from shelterdesk.store.files import disk_problem, write_output
 
 PRINT_DPI = 300
 
@@ -272,16 +271,7 @@ class PdfPreviewDialog(QDialog):
             return False
         password = None if kind == protect.PLAIN else protect.new_password()
         data = protect.protect(bytes(self.result.data), kind, password)
-        try:
-            write_output(path, data, force=True, protect=[self.session.db.path])
-        except OutputRefused as e:
-            set_error(self.error, str(e))
-            return False
-        except OSError as e:
-            problem = disk_problem(e, path.parent)
-            set_error(self.error, str(problem) if problem else _(
-                "The file could not be written: {reason}").format(
-                reason=e.strerror or e.__class__.__name__))
+        if not write_user_file(path, data, [self.session.db.path], self.error):
             return False
         self._audit("save", kind)
         set_error(self.error, "")

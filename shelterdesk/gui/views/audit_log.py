@@ -35,11 +35,11 @@ from PySide6.QtWidgets import (
 )
 
 from shelterdesk.core import report_figures as rf
+from shelterdesk.gui.operations import write_user_file
 from shelterdesk.gui.widgets.errors import error_label, set_error
 from shelterdesk.i18n import N_, _, pgettext
 from shelterdesk.store import audit_log
-from shelterdesk.store.errors import OutputRefused, StoreError
-from shelterdesk.store.files import disk_problem, write_output
+from shelterdesk.store.errors import StoreError
 
 #: The audit log's action codes as a manager reads them.
 ACTIONS = {
@@ -252,16 +252,7 @@ class AuditLogPage(QWidget):
         rows += [[e.id, e.at.isoformat(sep=" "), self.names.get(e.account_id, ""), e.action,
                   e.entity, "" if e.entity_id is None else e.entity_id, e.detail]
                  for e in self.rows]
-        try:
-            write_output(path, rf.csv_bytes(rows), force=True, protect=[self.session.db.path])
-        except OutputRefused as e:
-            set_error(self.error, str(e))
-            return False
-        except OSError as e:
-            problem = disk_problem(e, path.parent)
-            set_error(self.error, str(problem) if problem else _(
-                "The file could not be written: {reason}").format(
-                reason=e.strerror or e.__class__.__name__))
+        if not write_user_file(path, rf.csv_bytes(rows), [self.session.db.path], self.error):
             return False
         self.session.db.audit("save", "audit", None, self.filter.detail())
         set_error(self.error, "")

@@ -34,13 +34,12 @@ from PySide6.QtWidgets import (
 from shelterdesk.core import report_figures as rf
 from shelterdesk.core.dates import fiscal_year_label, fiscal_year_of
 from shelterdesk.gui.dialogs.pdf_preview import PdfPreviewDialog
+from shelterdesk.gui.operations import write_user_file
 from shelterdesk.gui.tasks import run_task
 from shelterdesk.gui.widgets.errors import error_label, set_error
 from shelterdesk.i18n import _
 from shelterdesk.reports.documents import ReportRequest, report
 from shelterdesk.store import statistics
-from shelterdesk.store.errors import OutputRefused
-from shelterdesk.store.files import disk_problem, write_output
 
 MONTHLY, FISCAL = "monthly", "fiscal-year"
 #: The widest a column of figures grows (pixels).
@@ -270,16 +269,7 @@ class ReportsPage(QWidget):
             return False
         data = (rf.csv_bytes(self.figures.csv_rows()) if fmt == "csv"
                 else rf.json_bytes(self.figures.to_json()))
-        try:
-            write_output(path, data, force=True, protect=[self.session.db.path])
-        except OutputRefused as e:
-            set_error(self.error, str(e))
-            return False
-        except OSError as e:
-            problem = disk_problem(e, path.parent)
-            set_error(self.error, str(problem) if problem else _(
-                "The file could not be written: {reason}").format(
-                reason=e.strerror or e.__class__.__name__))
+        if not write_user_file(path, data, [self.session.db.path], self.error):
             return False
         request = self.request()
         self.session.db.audit("save", "report", None,
